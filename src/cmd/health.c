@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+#include "cmd/cmd.h"
+#include "log.h"
+
+/* Not built yet: says so and exits 2 (usage), never pretends. */
+CMD(health) {
+        (void) ctx;
+        (void) argc;
+        (void) argv;
+        log_error("'health' is not implemented yet in this version");
+        return EXIT_USAGE;
+}

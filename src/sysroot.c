@@ -1,0 +1,467 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The only file in vpstune that spells "/proc", "/sys", "/dev", "/etc".
+ * See sysroot.h for why.
+ */
+#include "sysroot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+struct sysroot {
+        int root_fd;
+        char *dir;
+        bool live;
+        bool no_openat2; /* kernel lacks it: manual checks instead */
+};
+
+static const char *const base_prefix[_SR_BASE_MAX] = {
+        [SR_ROOT] = "",
+        [SR_PROC] = "/proc",
+        [SR_SYS] = "/sys",
+        [SR_DEV] = "/dev",
+        [SR_ETC] = "/etc",
+        [SR_RUN] = "/run",
+        [SR_VAR] = "/var",
+        [SR_USR] = "/usr",
+};
+
+const char *sysroot_base_prefix(enum sr_base base) {
+        return base < _SR_BASE_MAX ? base_prefix[base] : "";
+}
+
+int sysroot_open(const char *dir, struct sysroot **ret) {
+        struct sysroot *sr;
+        int fd;
+
+        if (!dir || !*dir)
+                dir = "/";
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        sr = xcalloc(1, sizeof *sr);
+        sr->root_fd = fd;
+        sr->dir = xstrdup(dir);
+        sr->live = streq(dir, "/");
+        if (!sr->live) {
+                /* "--root /" spelled differently is still the live machine. */
+                struct stat a, b;
+                if (fstat(fd, &a) == 0 && stat("/", &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+                        sr->live = true;
+        }
+        *ret = sr;
+        return 0;
+}
+
+struct sysroot *sysroot_free(struct sysroot *sr) {
+        if (!sr)
+                return NULL;
+        if (sr->root_fd >= 0)
+                close(sr->root_fd);
+        free(sr->dir);
+        free(sr);
+        return NULL;
+}
+
+bool sysroot_is_live(const struct sysroot *sr) {
+        return sr->live;
+}
+
+const char *sysroot_dir(const struct sysroot *sr) {
+        return sr->dir;
+}
+
+char *sysroot_display_path(enum sr_base base, const char *rel) {
+        const char *p = sysroot_base_prefix(base);
+        while (rel && *rel == '/')
+                rel++;
+        if (!rel || !*rel)
+                return xstrdup(*p ? p : "/");
+        return xasprintf("%s/%s", p, rel);
+}
+
+/* Path relative to the root fd, no leading slash: "proc/cpuinfo". */
+static char *relpath(enum sr_base base, const char *rel) {
+        const char *p = sysroot_base_prefix(base);
+        while (*p == '/')
+                p++;
+        while (rel && *rel == '/')
+                rel++;
+        if (!rel || !*rel)
+                return xstrdup(*p ? p : ".");
+        if (!*p)
+                return xstrdup(rel);
+        return xasprintf("%s/%s", p, rel);
+}
+
+static bool has_dotdot(const char *path) {
+        for (const char *p = path; *p;) {
+                size_t l = strcspn(p, "/");
+                if (l == 2 && p[0] == '.' && p[1] == '.')
+                        return true;
+                p += l;
+                while (*p == '/')
+                        p++;
+        }
+        return false;
+}
+
+int sysroot_openat(struct sysroot *sr, enum sr_base base, const char *rel, int flags, mode_t mode) {
+        _cleanup_free_ char *p = relpath(base, rel);
+        int fd;
+
+        if (has_dotdot(p))
+                return -EPERM;
+        flags |= O_CLOEXEC;
+        if (sr->live) {
+                fd = openat(sr->root_fd, p, flags, mode);
+                return fd < 0 ? -errno : fd;
+        }
+        if (!sr->no_openat2) {
+                struct open_how how = {
+                        .flags = (uint64_t) flags,
+                        .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+                        .resolve = RESOLVE_IN_ROOT,
+                };
+                fd = (int) syscall(SYS_openat2, sr->root_fd, p, &how, sizeof how);
+                if (fd >= 0)
+                        return fd;
+                if (errno != ENOSYS)
+                        return -errno;
+                sr->no_openat2 = true;
+        }
+        fd = openat(sr->root_fd, p, flags, mode);
+        return fd < 0 ? -errno : fd;
+}
+
+int sysroot_read_file(struct sysroot *sr, enum sr_base base, const char *rel, size_t max,
+                      char **ret, size_t *ret_len, bool *ret_truncated) {
+        size_t cap = 4096, len = 0;
+        bool truncated = false;
+        char *buf;
+        int fd;
+
+        if (max == 0 || max > SYSROOT_READ_MAX)
+                max = SYSROOT_READ_MAX;
+        fd = sysroot_openat(sr, base, rel, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
+        if (fd < 0)
+                return fd;
+        {
+                struct stat st;
+                if (fstat(fd, &st) < 0) {
+                        int r = -errno;
+                        close(fd);
+                        return r;
+                }
+                if (S_ISDIR(st.st_mode)) {
+                        close(fd);
+                        return -EISDIR;
+                }
+                if (!S_ISREG(st.st_mode)) {
+                        /* FIFOs and devices in a hostile sysroot would block
+                         * or stream forever. */
+                        close(fd);
+                        return -EBADFD;
+                }
+        }
+        buf = xmalloc(cap + 1);
+        for (;;) {
+                ssize_t n;
+                if (len == max) {
+                        char c;
+                        truncated = read(fd, &c, 1) > 0;
+                        break;
+                }
+                if (len == cap) {
+                        cap = cap * 2 > max ? max : cap * 2;
+                        buf = xrealloc(buf, cap + 1);
+                }
+                n = read(fd, buf + len, cap - len);
+                if (n < 0) {
+                        int r = -errno;
+                        if (r == -EINTR)
+                                continue;
+                        close(fd);
+                        free(buf);
+                        return r;
+                }
+                if (n == 0)
+                        break;
+                len += (size_t) n;
+        }
+        close(fd);
+        if (truncated) {
+                /* Cut at the last full line so no parser sees half a record. */
+                char *nl = memrchr(buf, '\n', len);
+                if (nl)
+                        len = (size_t) (nl - buf) + 1;
+                log_debug_topic("sysroot", "%s/%s truncated at %zu bytes", sysroot_base_prefix(base), rel, len);
+        }
+        for (size_t i = 0; i < len; i++)
+                if (buf[i] == '\0')
+                        buf[i] = ' ';
+        buf[len] = '\0';
+        *ret = buf;
+        if (ret_len)
+                *ret_len = len;
+        if (ret_truncated)
+                *ret_truncated = truncated;
+        return 0;
+}
+
+int sysroot_read_line(struct sysroot *sr, enum sr_base base, const char *rel, char **ret) {
+        _cleanup_free_ char *buf = NULL;
+        int r = sysroot_read_file(sr, base, rel, 64 * 1024, &buf, NULL, NULL);
+        if (r < 0)
+                return r;
+        buf[strcspn(buf, "\n")] = '\0';
+        *ret = xstrdup(strstrip(buf));
+        return 0;
+}
+
+int sysroot_read_u64(struct sysroot *sr, enum sr_base base, const char *rel, uint64_t *ret) {
+        _cleanup_free_ char *l = NULL;
+        int r = sysroot_read_line(sr, base, rel, &l);
+        if (r < 0)
+                return r;
+        return safe_atou64(l, ret);
+}
+
+int sysroot_read_i64(struct sysroot *sr, enum sr_base base, const char *rel, int64_t *ret) {
+        _cleanup_free_ char *l = NULL;
+        int r = sysroot_read_line(sr, base, rel, &l);
+        if (r < 0)
+                return r;
+        return safe_atoi64(l, ret);
+}
+
+bool sysroot_exists(struct sysroot *sr, enum sr_base base, const char *rel) {
+        int fd = sysroot_openat(sr, base, rel, O_PATH, 0);
+        if (fd < 0)
+                return false;
+        close(fd);
+        return true;
+}
+
+int sysroot_readlink(struct sysroot *sr, enum sr_base base, const char *rel, char **ret) {
+        _cleanup_free_ char *p = relpath(base, rel);
+        char buf[4096];
+        ssize_t n;
+        const char *slash = strrchr(p, '/');
+        int dfd;
+
+        if (has_dotdot(p))
+                return -EPERM;
+        /* Resolve the parent inside the root, read the last component as a
+         * link without following it. */
+        if (slash) {
+                _cleanup_free_ char *parent = xstrndup(p, (size_t) (slash - p));
+                dfd = sysroot_openat(sr, SR_ROOT, parent, O_PATH | O_DIRECTORY, 0);
+                if (dfd < 0)
+                        return dfd;
+                n = readlinkat(dfd, slash + 1, buf, sizeof buf - 1);
+                if (n < 0)
+                        n = -errno;
+                close(dfd);
+        } else {
+                n = readlinkat(sr->root_fd, p, buf, sizeof buf - 1);
+                if (n < 0)
+                        n = -errno;
+        }
+        if (n < 0)
+                return (int) n;
+        buf[n] = '\0';
+        *ret = xstrdup(buf);
+        return 0;
+}
+
+/* Lexical resolution of symlinks within the root, as the kernel does with
+ * RESOLVE_IN_ROOT, but returning the canonical path string (sysfs device
+ * paths carry the transport: ".../virtio1/block/vda"). */
+int sysroot_realpath(struct sysroot *sr, enum sr_base base, const char *rel, char **ret) {
+        _cleanup_strv_ char **todo = NULL;
+        _cleanup_strv_ char **done = NULL;
+        _cleanup_free_ char *start = relpath(base, rel);
+        unsigned links = 0;
+
+        todo = strv_split(start, "/");
+        /* Process components from the front; todo is a stack reversed lazily. */
+        for (size_t i = 0; todo[i];) {
+                const char *c = todo[i];
+                if (streq(c, ".")) {
+                        i++;
+                        continue;
+                }
+                if (streq(c, "..")) {
+                        size_t n = strv_length(done);
+                        if (n > 0) {
+                                free(done[n - 1]);
+                                done[n - 1] = NULL;
+                        }
+                        i++;
+                        continue;
+                }
+                strv_push(&done, c);
+                {
+                        _cleanup_free_ char *cur = strv_join(done, "/");
+                        _cleanup_free_ char *target = NULL;
+                        int r = sysroot_readlink(sr, SR_ROOT, cur, &target);
+                        if (r == -EINVAL || r == -ENOENT) {
+                                i++;
+                                continue; /* not a link (or missing): keep */
+                        }
+                        if (r < 0)
+                                return r;
+                        if (++links > 40)
+                                return -ELOOP;
+                        /* Replace the component by the link's target. */
+                        size_t n = strv_length(done);
+                        free(done[n - 1]);
+                        done[n - 1] = NULL;
+                        if (target[0] == '/') {
+                                strv_free(done);
+                                done = NULL;
+                        }
+                        _cleanup_strv_ char **tparts = strv_split(target, "/");
+                        _cleanup_strv_ char **rest = NULL;
+                        for (char **t = tparts; *t; t++)
+                                strv_push(&rest, *t);
+                        for (size_t k = i + 1; todo[k]; k++)
+                                strv_push(&rest, todo[k]);
+                        strv_free(todo);
+                        todo = rest ? TAKE_PTR(rest) : xcalloc(1, sizeof(char *));
+                        i = 0;
+                }
+        }
+        {
+                _cleanup_free_ char *full = strv_join(done, "/");
+                const char *p = sysroot_base_prefix(base);
+                const char *rest;
+                while (*p == '/')
+                        p++;
+                rest = *p ? startswith(full, p) : full;
+                if (rest && (*rest == '/' || *rest == '\0'))
+                        *ret = xasprintf("/%s", rest + (*rest == '/'));
+                else
+                        *ret = xasprintf("/%s", full); /* left the base: say so by absolute path */
+        }
+        return 0;
+}
+
+static int cmp_str(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+int sysroot_list_dir(struct sysroot *sr, enum sr_base base, const char *rel, char ***ret) {
+        char **l = xcalloc(1, sizeof(char *));
+        struct dirent *de;
+        DIR *d;
+        int fd;
+
+        fd = sysroot_openat(sr, base, rel, O_RDONLY | O_DIRECTORY, 0);
+        if (fd < 0) {
+                free(l);
+                return fd;
+        }
+        d = fdopendir(fd);
+        if (!d) {
+                int r = -errno;
+                close(fd);
+                free(l);
+                return r;
+        }
+        while ((de = readdir(d))) {
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                strv_push(&l, de->d_name);
+                if (strv_length(l) > 65536)
+                        break; /* a hostile sysroot cannot make us list forever */
+        }
+        closedir(d);
+        qsort(l, strv_length(l), sizeof(char *), cmp_str);
+        *ret = l;
+        return 0;
+}
+
+int sysroot_write_attr(struct sysroot *sr, enum sr_base base, const char *rel, const char *value) {
+        size_t len = strlen(value);
+        ssize_t n;
+        int fd;
+
+        fd = sysroot_openat(sr, base, rel, O_WRONLY | O_NOCTTY | O_NOFOLLOW, 0);
+        if (fd < 0)
+                return fd;
+        n = write(fd, value, len);
+        if (n < 0) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+        if (close(fd) < 0)
+                return -errno;
+        return (size_t) n == len ? 0 : -EIO;
+}
+
+int sysroot_write_file_atomic(struct sysroot *sr, enum sr_base base, const char *rel,
+                              const void *data, size_t len, mode_t mode) {
+        _cleanup_free_ char *p = relpath(base, rel);
+        _cleanup_free_ char *dir = NULL, *tmp = NULL;
+        const char *slash = strrchr(p, '/');
+        const char *name = slash ? slash + 1 : p;
+        const char *d = data;
+        int dfd, fd, r = 0;
+
+        dir = slash ? xstrndup(p, (size_t) (slash - p)) : xstrdup(".");
+        dfd = sysroot_openat(sr, SR_ROOT, dir, O_RDONLY | O_DIRECTORY, 0);
+        if (dfd < 0)
+                return dfd;
+        {
+                struct stat st;
+                if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
+                        close(dfd);
+                        return S_ISLNK(st.st_mode) ? -ELOOP : -EEXIST;
+                }
+        }
+        tmp = xasprintf(".#%s.%ld.tmp", name, (long) getpid());
+        fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        if (fd < 0) {
+                r = -errno;
+                close(dfd);
+                return r;
+        }
+        while (len > 0) {
+                ssize_t n = write(fd, d, len);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        r = -errno;
+                        break;
+                }
+                d += n;
+                len -= (size_t) n;
+        }
+        if (r == 0 && fchmod(fd, mode) < 0)
+                r = -errno;
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
+        if (r == 0 && renameat(dfd, tmp, dfd, name) < 0)
+                r = -errno;
+        if (r < 0)
+                (void) unlinkat(dfd, tmp, 0);
+        else if (fsync(dfd) < 0)
+                r = -errno;
+        close(dfd);
+        return r;
+}

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: MIT */
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+static const char *skip_space(const char *s) {
+        while (*s && isspace((unsigned char) *s))
+                s++;
+        return s;
+}
+
+static bool only_space(const char *s) {
+        return *skip_space(s) == '\0';
+}
+
+int safe_atou64(const char *s, uint64_t *ret) {
+        char *end;
+        unsigned long long v;
+
+        if (!s)
+                return -EINVAL;
+        s = skip_space(s);
+        if (!isdigit((unsigned char) *s))
+                return -EINVAL;
+        errno = 0;
+        v = strtoull(s, &end, 10);
+        if (errno == ERANGE)
+                return -ERANGE;
+        if (end == s || !only_space(end))
+                return -EINVAL;
+        *ret = (uint64_t) v;
+        return 0;
+}
+
+int safe_atoi64(const char *s, int64_t *ret) {
+        char *end;
+        long long v;
+
+        if (!s)
+                return -EINVAL;
+        s = skip_space(s);
+        if (!isdigit((unsigned char) *s) && *s != '-' && *s != '+')
+                return -EINVAL;
+        errno = 0;
+        v = strtoll(s, &end, 10);
+        if (errno == ERANGE)
+                return -ERANGE;
+        if (end == s || !only_space(end))
+                return -EINVAL;
+        *ret = (int64_t) v;
+        return 0;
+}
+
+int safe_atou(const char *s, unsigned *ret) {
+        uint64_t v;
+        int r = safe_atou64(s, &v);
+        if (r < 0)
+                return r;
+        if (v > UINT32_MAX)
+                return -ERANGE;
+        *ret = (unsigned) v;
+        return 0;
+}
+
+int safe_atoi(const char *s, int *ret) {
+        int64_t v;
+        int r = safe_atoi64(s, &v);
+        if (r < 0)
+                return r;
+        if (v < INT32_MIN || v > INT32_MAX)
+                return -ERANGE;
+        *ret = (int) v;
+        return 0;
+}
+
+int parse_size(const char *s, uint64_t *ret) {
+        char *end;
+        unsigned long long v;
+        uint64_t mul = 1;
+
+        if (!s)
+                return -EINVAL;
+        s = skip_space(s);
+        if (!isdigit((unsigned char) *s))
+                return -EINVAL;
+        errno = 0;
+        v = strtoull(s, &end, 10);
+        if (errno == ERANGE)
+                return -ERANGE;
+        end = (char *) skip_space(end);
+        switch (*end) {
+        case 'K': case 'k': mul = 1ULL << 10; end++; break;
+        case 'M': case 'm': mul = 1ULL << 20; end++; break;
+        case 'G': case 'g': mul = 1ULL << 30; end++; break;
+        case 'T': case 't': mul = 1ULL << 40; end++; break;
+        default: break;
+        }
+        if (mul > 1 && (*end == 'i' || *end == 'I'))
+                end++;
+        if (mul > 1 && (*end == 'B' || *end == 'b'))
+                end++;
+        if (!only_space(end))
+                return -EINVAL;
+        if (v > UINT64_MAX / mul)
+                return -ERANGE;
+        *ret = v * mul;
+        return 0;
+}
+
+char *strstrip(char *s) {
+        char *e;
+
+        while (*s && isspace((unsigned char) *s))
+                s++;
+        e = s + strlen(s);
+        while (e > s && isspace((unsigned char) e[-1]))
+                e--;
+        *e = '\0';
+        return s;
+}
+
+void *xmalloc(size_t n) {
+        void *p = malloc(n ? n : 1);
+        if (!p)
+                abort();
+        return p;
+}
+
+void *xcalloc(size_t n, size_t m) {
+        void *p = calloc(n ? n : 1, m ? m : 1);
+        if (!p)
+                abort();
+        return p;
+}
+
+void *xrealloc(void *p, size_t n) {
+        p = realloc(p, n ? n : 1);
+        if (!p)
+                abort();
+        return p;
+}
+
+char *xstrdup(const char *s) {
+        char *p;
+        if (!s)
+                return NULL;
+        p = strdup(s);
+        if (!p)
+                abort();
+        return p;
+}
+
+char *xstrndup(const char *s, size_t n) {
+        char *p = strndup(s, n);
+        if (!p)
+                abort();
+        return p;
+}
+
+char *xasprintf(const char *fmt, ...) {
+        va_list ap;
+        char *p;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&p, fmt, ap);
+        va_end(ap);
+        if (r < 0)
+                abort();
+        return p;
+}
+
+void *array_grow(void *array_p, size_t *n, size_t sz) {
+        void **a = array_p;
+        char *base;
+
+        *a = xrealloc(*a, (*n + 1) * sz);
+        base = *a;
+        memset(base + *n * sz, 0, sz);
+        return base + (*n)++ * sz;
+}
+
+size_t strv_length(char *const *l) {
+        size_t n = 0;
+        if (!l)
+                return 0;
+        while (l[n])
+                n++;
+        return n;
+}
+
+void strv_free(char **l) {
+        if (!l)
+                return;
+        for (char **i = l; *i; i++)
+                free(*i);
+        free(l);
+}
+
+int strv_consume(char ***l, char *s) {
+        size_t n = strv_length(*l);
+        char **nl = xrealloc(*l, (n + 2) * sizeof(char *));
+        nl[n] = s;
+        nl[n + 1] = NULL;
+        *l = nl;
+        return 0;
+}
+
+int strv_push(char ***l, const char *s) {
+        return strv_consume(l, xstrdup(s));
+}
+
+bool strv_contains(char *const *l, const char *s) {
+        if (!l)
+                return false;
+        for (char *const *i = l; *i; i++)
+                if (streq(*i, s))
+                        return true;
+        return false;
+}
+
+char *strv_join(char *const *l, const char *sep) {
+        size_t len = 1, sl = strlen(sep);
+        char *r, *p;
+
+        if (l)
+                for (char *const *i = l; *i; i++)
+                        len += strlen(*i) + sl;
+        p = r = xmalloc(len);
+        *p = '\0';
+        if (!l)
+                return r;
+        for (char *const *i = l; *i; i++) {
+                if (i != l) {
+                        memcpy(p, sep, sl);
+                        p += sl;
+                }
+                size_t il = strlen(*i);
+                memcpy(p, *i, il);
+                p += il;
+        }
+        *p = '\0';
+        return r;
+}
+
+char **strv_split(const char *s, const char *seps) {
+        char **l = xcalloc(1, sizeof(char *));
+
+        while (s && *s) {
+                size_t n = strcspn(s, seps);
+                if (n > 0)
+                        strv_consume(&l, xstrndup(s, n));
+                s += n;
+                if (*s)
+                        s++;
+        }
+        return l;
+}
+
+const char *format_bytes(char buf[static 32], uint64_t bytes) {
+        static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+        double v = (double) bytes;
+        size_t u = 0;
+
+        while (v >= 1024.0 && u + 1 < ELEMENTSOF(units)) {
+                v /= 1024.0;
+                u++;
+        }
+        if (u == 0)
+                snprintf(buf, 32, "%" PRIu64 " B", bytes);
+        else
+                snprintf(buf, 32, "%.2f %s", v, units[u]);
+        return buf;
+}

@@ -1,0 +1,41 @@
+#!/bin/sh
+# The command line: help, version, exit codes, one-line errors.
+. "$SRCDIR/tests/lib.sh"
+
+test_expect_success '--help lists every command' '
+	vpstune --help >out &&
+	for c in detect profiles plan apply verify rollback generate check-config bench health snapshot; do
+		grep -q "^  $c " out || { echo "missing $c"; exit 1; }
+	done
+'
+
+test_expect_success '--version prints the version' '
+	vpstune --version >out &&
+	grep -Eq "^vpstune [0-9]+\.[0-9]+\.[0-9]+$" out
+'
+
+test_expect_code 2 'an unknown command is a usage error' '
+	vpstune frobnicate 2>err
+'
+
+test_expect_success 'an unknown command says so in one line' '
+	vpstune frobnicate 2>err; test $(wc -l <err) -eq 1 &&
+	grep -q "^vpstune: unknown command .frobnicate." err
+'
+
+test_expect_code 2 'an unknown option is a usage error' '
+	vpstune --frobnicate 2>err
+'
+
+test_expect_code 2 'a missing --root directory is an input error' '
+	vpstune --root /nonexistent/vpstune detect 2>err
+'
+
+test_expect_success 'write errors on stdout are reported (full disk)' '
+	if [ -w /dev/full ]; then
+		vpstune --version >/dev/full 2>err; rc=$?
+		[ $rc -ne 0 ] && grep -q "write error" err
+	fi
+'
+
+test_done

@@ -109,7 +109,9 @@ int main(int argc, char **argv) {
         struct cmd_ctx ctx = { .root = "/" };
         _cleanup_(sysroot_freep) struct sysroot *sr = NULL;
         const struct command *cmd;
-        char *default_argv[] = { (char *) "plan", NULL };
+        /* Bare "vpstune" is the safe, read-only main job (DESIGN.md: plan
+         * with the default profile). Until plan exists it is detect. */
+        char *default_argv[] = { (char *) "detect", NULL };
         bool no_color = false;
         int c, r;
 

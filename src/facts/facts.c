@@ -60,6 +60,7 @@ static void collect_kernel(struct sysroot *sr, struct facts *f) {
 int facts_gather(struct sysroot *sr, struct facts **ret) {
         struct facts *f = xcalloc(1, sizeof *f);
 
+        f->cpu = (struct cpu_facts) { .family = -1, .model_number = -1, .stepping = -1 };
         f->root = xstrdup(sysroot_dir(sr));
         f->live = sysroot_is_live(sr);
         collect_kernel(sr, f);
@@ -220,4 +221,18 @@ const struct disk_facts *facts_disk_of_source(const struct facts *f, const char 
                         }
         }
         return NULL;
+}
+
+bool facts_fs_is_storage(const struct facts *f, const struct fs_facts *m) {
+        static const char *const disk_fstypes[] = {
+                "btrfs", "ext2", "ext3", "ext4", "xfs", "vfat", "f2fs", "zfs",
+                "bcachefs", "jfs", "reiserfs", "ntfs", "ntfs3", "exfat", "nilfs2",
+        };
+
+        if (!m->mountpoint || !m->fstype)
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(disk_fstypes); i++)
+                if (streq(m->fstype, disk_fstypes[i]))
+                        return true;
+        return facts_disk_of_source(f, m->source, NULL) != NULL;
 }

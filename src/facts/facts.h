@@ -170,6 +170,11 @@ const struct fs_facts *facts_find_mount(const struct facts *f, const char *mount
 const struct disk_facts *facts_disk_of_source(const struct facts *f, const char *source,
                                               const struct partition_facts **ret_part);
 
+/* A mount that stores data on a disk (btrfs, ext4, xfs, vfat, ... or a
+ * source that is a known disk/partition), as opposed to proc, cgroup,
+ * overlay layers and other pseudo filesystems. */
+bool facts_fs_is_storage(const struct facts *f, const struct fs_facts *m);
+
 /* ---- pure parsers (fuzzed) ---- */
 int facts_parse_cpuinfo(const char *text, struct cpu_facts *ret);
 const char *facts_microarch(const char *vendor, int family, int model);

@@ -58,6 +58,8 @@ static void help(FILE *f) {
                 "      --state-dir DIR  journal and lock directory (default %s)\n"
                 "  -p, --profile NAME   profile name or path (for commands that take one)\n"
                 "      --no-color       never colour output (NO_COLOR is honoured too)\n"
+                "      --insecure-profile  as root, accept a profile file that a non-root user\n"
+                "                       could have written (refused by default, like sshd)\n"
                 "  -q, --quiet          errors only\n"
                 "  -v, --verbose        more detail (repeat for debug)\n"
                 "  -h, --help           this help; COMMAND --help for a command's\n"
@@ -100,6 +102,7 @@ int main(int argc, char **argv) {
                 { "state-dir", required_argument, NULL, 'S' },
                 { "profile", required_argument, NULL, 'p' },
                 { "no-color", no_argument, NULL, 'C' },
+                { "insecure-profile", no_argument, NULL, 'I' },
                 { "quiet", no_argument, NULL, 'q' },
                 { "verbose", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },
@@ -129,6 +132,9 @@ int main(int argc, char **argv) {
                         break;
                 case 'C':
                         no_color = true;
+                        break;
+                case 'I':
+                        ctx.insecure_profile = true;
                         break;
                 case 'q':
                         ctx.verbosity = -1;

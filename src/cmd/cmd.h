@@ -28,6 +28,7 @@ struct cmd_ctx {
         bool color;              /* stdout is a TTY and NO_COLOR unset and no --no-color */
         bool progress;           /* stderr is a TTY */
         int verbosity;           /* -1 quiet, 0 normal, 1+ verbose */
+        bool insecure_profile;   /* accept profiles a non-root user could have written */
 };
 
 /* Maps a negative errno from the library to a DESIGN.md exit code. */

@@ -1,12 +1,66 @@
 /* SPDX-License-Identifier: MIT */
-#include "cmd/cmd.h"
-#include "log.h"
+#include <getopt.h>
+#include <stdio.h>
 
-/* Not built yet: says so and exits 2 (usage), never pretends. */
+#include "cmd/common.h"
+#include "log.h"
+#include "output/json.h"
+#include "output/plan-render.h"
+
+static void plan_help(void) {
+        printf("Usage: vpstune [--root DIR] plan [-p PROFILE] [--json]\n"
+               "\n"
+               "Shows what 'apply' would change on this machine, and why: every item of\n"
+               "the profile with its knob, current value, target, status (ok, drift,\n"
+               "absent, unsupported, error), whether it can change at runtime, where it\n"
+               "persists, and a note with the trade-off or the correction of the seed.\n"
+               "Read-only. The default profile is " DEFAULT_PROFILE ".\n"
+               "\n"
+               "  -p, --profile NAME|PATH  built-in or installed profile, or a file\n"
+               "                           (a TuneD tuned.conf works)\n"
+               "  -j, --json               machine-readable output\n"
+               "  -h, --help               this help\n");
+}
+
 CMD(plan) {
-        (void) ctx;
-        (void) argc;
-        (void) argv;
-        log_error("'plan' is not implemented yet in this version");
-        return EXIT_USAGE;
+        static const struct option opts[] = {
+                { "profile", required_argument, NULL, 'p' },
+                { "json", no_argument, NULL, 'j' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        const char *profile = NULL;
+        struct loaded l = {};
+        bool json = false;
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "p:jh", opts, NULL)) != -1)
+                switch (c) {
+                case 'p':
+                        profile = optarg;
+                        break;
+                case 'j':
+                        json = true;
+                        break;
+                case 'h':
+                        plan_help();
+                        return EXIT_OK;
+                default:
+                        return EXIT_USAGE;
+                }
+        if (optind < argc) {
+                log_error("plan: unexpected argument '%s'", argv[optind]);
+                return EXIT_USAGE;
+        }
+        r = cmd_load(ctx, profile, true, &l);
+        if (r != EXIT_OK)
+                return r;
+        if (json) {
+                struct json_object *o = plan_to_json(l.plan);
+                r = json_print(o, stdout, 1);
+                json_object_put(o);
+        } else
+                r = plan_print_text(l.plan, stdout, ctx->color, false);
+        loaded_done(&l);
+        return r < 0 ? EXIT_UNKNOWN : EXIT_OK;
 }

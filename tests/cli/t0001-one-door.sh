@@ -18,7 +18,7 @@ test_expect_success 'no source outside sysroot.c names /proc or /sys' '
 '
 
 test_expect_success 'only generators and check-config spell /dev/ and /etc/' '
-	code_hits "\"/(dev|etc)/" | grep -vE "^$SRCDIR/src/(sysroot\.c|generate/|checkconfig/)" >hits || true
+	code_hits "\"/(dev|etc)/" | grep -v "\"/dev/null\"" | grep -vE "^$SRCDIR/src/(sysroot\.c|generate/|checkconfig/)" >hits || true
 	if [ -s hits ]; then cat hits; false; fi
 '
 

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+#include "cmd/common.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+int cmd_load(struct cmd_ctx *ctx, const char *profile_name, bool want_plan, struct loaded *ret) {
+        _cleanup_free_ char *err = NULL;
+        struct loaded l = {};
+        int r;
+
+        if (!profile_name)
+                profile_name = ctx->profile ? ctx->profile : DEFAULT_PROFILE;
+
+        r = facts_gather(ctx->sr, &l.facts);
+        if (r < 0) {
+                log_error_errno(r, "cannot gather facts from '%s': %m", ctx->root);
+                return exit_code_from_errno(r);
+        }
+        {
+                struct profile_env env = { .facts = l.facts, .sr = ctx->sr,
+                                           .insecure = ctx->insecure_profile };
+                r = profile_load(profile_name, &env, &l.profile, &err);
+        }
+        if (r < 0) {
+                if (err)
+                        log_error("%s", err);
+                else
+                        log_error_errno(r, "cannot load profile '%s': %m", profile_name);
+                loaded_done(&l);
+                return r == -EPERM || r == -EACCES ? EXIT_UNKNOWN : EXIT_USAGE;
+        }
+        if (want_plan) {
+                r = plan_build(ctx->sr, l.facts, l.profile, &l.plan, &err);
+                if (r < 0) {
+                        if (err)
+                                log_error("%s", err);
+                        else
+                                log_error_errno(r, "cannot plan profile '%s': %m", profile_name);
+                        loaded_done(&l);
+                        return EXIT_USAGE;
+                }
+        }
+        *ret = l;
+        return EXIT_OK;
+}
+
+void loaded_done(struct loaded *l) {
+        plan_free(l->plan);
+        profile_free(l->profile);
+        facts_free(l->facts);
+        *l = (struct loaded) {};
+}
+
+void cmd_parse_list(const char *arg, char ***l) {
+        _cleanup_strv_ char **parts = strv_split(arg, ",");
+        for (char **p = parts; *p; p++)
+                strv_push(l, strstrip(*p));
+}

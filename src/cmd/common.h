@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared set-up of the verbs that take a profile (plan, verify, apply,
+ * generate): facts → profile → plan, with errors logged once, here.
+ */
+#pragma once
+
+#include "cmd/cmd.h"
+#include "facts/facts.h"
+#include "plan/plan.h"
+#include "profile/profile.h"
+
+#define DEFAULT_PROFILE "vps-dev"
+
+struct loaded {
+        struct facts *facts;
+        struct profile *profile;
+        struct plan *plan;
+};
+
+/* Returns EXIT_OK or the exit code to return, having logged the error. */
+int cmd_load(struct cmd_ctx *ctx, const char *profile_name, bool want_plan, struct loaded *ret);
+void loaded_done(struct loaded *l);
+
+/* Comma-separated list option ("--only sysctl,block") appended to *l. */
+void cmd_parse_list(const char *arg, char ***l);

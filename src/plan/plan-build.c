@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * plan_build(): walks the profile's units in order and hands each to the
+ * builder of its plugin type. Units of TuneD plugins vpstune does not
+ * implement are named in the plan's warnings: never silently ignored.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "knobs/knob.h"
+#include "log.h"
+#include "plan/plan-internal.h"
+#include "util.h"
+
+static const struct {
+        const char *type;
+        void (*build)(struct plan_ctx *c, const struct profile_unit *u);
+} builders[] = {
+        { "sysctl", plan_unit_sysctl },
+        { "vm", plan_unit_vm },
+        { "disk", plan_unit_disk },
+        { "sysfs", plan_unit_sysfs },
+        { "btrfs", plan_unit_btrfs },
+        { "zram", plan_unit_zram },
+        { "containers", plan_unit_containers },
+        { "nix", plan_unit_nix },
+};
+
+char *plan_read_current(struct plan_ctx *c, const char *knob, enum item_status *ret_status) {
+        char *v = NULL;
+        int r = knob_read(c->sr, knob, &v);
+
+        if (r >= 0) {
+                *ret_status = ITEM_OK;
+                return v;
+        }
+        if (r == -ENODATA) {
+                /* Not set (key missing from a config file, xattr absent). */
+                *ret_status = ITEM_OK;
+                return xstrdup(PLAN_UNSET);
+        }
+        *ret_status = (r == -ENOENT || r == -ENODEV || r == -ENXIO) ? ITEM_ABSENT :
+                      r == -EOPNOTSUPP ? ITEM_UNSUPPORTED : ITEM_ERROR;
+        log_debug_topic("plan", "read %s: %s", knob, strerror(-r));
+        return NULL;
+}
+
+struct plan_item *plan_add_read(struct plan_ctx *c, enum plan_section sec, const char *knob,
+                                const char *target, enum item_cmp cmp) {
+        enum item_status st;
+        _cleanup_free_ char *cur = plan_read_current(c, knob, &st);
+        struct plan_item *it;
+
+        it = plan_add(c->plan, sec, knob, cur, target, cmp);
+        if (st != ITEM_OK) {
+                it->status = st;
+                if (st == ITEM_ERROR)
+                        plan_item_set_note(it, "could not read the current value");
+        }
+        return it;
+}
+
+void plan_fail(struct plan_ctx *c, const struct profile_entry *e, const char *fmt, ...) {
+        va_list ap;
+        char *m;
+
+        if (c->error)
+                return;
+        va_start(ap, fmt);
+        if (vasprintf(&m, fmt, ap) < 0)
+                abort();
+        va_end(ap);
+        if (e && e->file)
+                c->error = xasprintf("%s:%u: %s", e->file, e->line, m);
+        else
+                c->error = xasprintf("%s: %s", c->profile->name, m);
+        free(m);
+}
+
+void plan_warn(struct plan_ctx *c, const char *fmt, ...) {
+        va_list ap;
+        char *m;
+
+        va_start(ap, fmt);
+        if (vasprintf(&m, fmt, ap) < 0)
+                abort();
+        va_end(ap);
+        strv_consume(&c->plan->warnings, m);
+}
+
+char *plan_origin(const struct plan_ctx *c, const struct profile_unit *u, const struct profile_entry *e) {
+        if (e && e->file)
+                return xasprintf("%s [%s] %s (%s:%u)", c->profile->name, u->name, e->key, e->file, e->line);
+        if (e)
+                return xasprintf("%s [%s] %s", c->profile->name, u->name, e->key);
+        return xasprintf("%s [%s]", c->profile->name, u->name);
+}
+
+int plan_build(struct sysroot *sr, const struct facts *f, const struct profile *p,
+               struct plan **ret, char **ret_error) {
+        struct plan_ctx c = { .sr = sr, .f = f, .profile = p };
+        struct plan *pl = xcalloc(1, sizeof *pl);
+
+        pl->profile = xstrdup(p->name);
+        pl->profile_summary = xstrdup(p->summary);
+        pl->root = xstrdup(sysroot_dir(sr));
+        c.plan = pl;
+
+        for (char **w = p->warnings; w && *w; w++)
+                strv_push(&pl->warnings, *w);
+
+        for (size_t i = 0; i < p->n_units && !c.error; i++) {
+                const struct profile_unit *u = &p->units[i];
+                const char *type = u->type ? u->type : u->name;
+                bool found = false;
+
+                if (!u->enabled || streq(u->name, "main") || streq(u->name, "variables"))
+                        continue;
+                for (size_t b = 0; b < ELEMENTSOF(builders); b++)
+                        if (streq(builders[b].type, type)) {
+                                builders[b].build(&c, u);
+                                found = true;
+                                break;
+                        }
+                if (!found)
+                        plan_warn(&c, "unit [%s] (TuneD plugin '%s') is not supported by vpstune, ignored%s%s",
+                                  u->name, type, u->file ? ": " : "", strempty(u->file));
+        }
+        if (c.error) {
+                plan_free(pl);
+                *ret_error = c.error;
+                return -EINVAL;
+        }
+        *ret = pl;
+        return 0;
+}

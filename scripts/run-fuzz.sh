@@ -6,7 +6,7 @@ b=$1; secs=${2:-10}
 top=$(cd "$(dirname "$0")/.." && pwd)
 status=0
 for f in "$b"/tests/fuzz/fuzz-*; do
-  [ -x "$f" ] || continue
+  [ -f "$f" ] && [ -x "$f" ] || continue
   name=$(basename "$f")
   work=$(mktemp -d)
   corpus="$top/tests/fuzz/corpus/${name#fuzz-}"

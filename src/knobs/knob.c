@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Knob ID dispatch and what every kind shares: read back after write,
+ * snapshot IDs for the journal, the risky list, path and name checks.
+ */
+#include "knobs/knob.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "knobs/knob-internal.h"
+#include "util.h"
+
+static const struct knob_kind *const kinds[] = {
+        &knob_kind_sysctl, &knob_kind_block, &knob_kind_bdi,        &knob_kind_sysfs,
+        &knob_kind_zram,   &knob_kind_mount, &knob_kind_attr,       &knob_kind_prop,
+        &knob_kind_containers, &knob_kind_nix,
+};
+
+static bool force_flag;
+
+void knob_set_force(bool force) {
+        force_flag = force;
+}
+
+bool knob_get_force(void) {
+        return force_flag;
+}
+
+/* Knob IDs come from profiles and journals: cap them so a hostile file
+ * cannot make paths of unbounded size. */
+#define KNOB_ID_MAX 1024
+
+static const struct knob_kind *lookup(const char *knob_id, const char **ret_key) {
+        const char *colon;
+
+        if (!knob_id || strlen(knob_id) > KNOB_ID_MAX)
+                return NULL;
+        colon = strchr(knob_id, ':');
+        if (!colon || !colon[1])
+                return NULL;
+        for (size_t i = 0; i < ELEMENTSOF(kinds); i++) {
+                size_t l = strlen(kinds[i]->group);
+                if ((size_t) (colon - knob_id) == l && strncmp(knob_id, kinds[i]->group, l) == 0) {
+                        *ret_key = colon + 1;
+                        return kinds[i];
+                }
+        }
+        return NULL;
+}
+
+int knob_validate(const char *knob_id) {
+        const struct knob_kind *k;
+        const char *key;
+
+        k = lookup(knob_id, &key);
+        if (!k)
+                return knob_id && strchr(knob_id, ':') ? -EOPNOTSUPP : -EINVAL;
+        return k->validate(key) < 0 ? -EINVAL : 0;
+}
+
+const struct knob_kind *knob_kind_for(const char *knob_id, const char **ret_key) {
+        const struct knob_kind *k;
+        const char *key;
+
+        k = lookup(knob_id, &key);
+        if (!k || k->validate(key) < 0)
+                return NULL;
+        if (ret_key)
+                *ret_key = key;
+        return k;
+}
+
+char *knob_group(const char *knob_id) {
+        return xstrndup(knob_id, strcspn(knob_id, ":"));
+}
+
+int knob_read(struct sysroot *sr, const char *knob_id, char **ret_value) {
+        const char *key;
+        const struct knob_kind *k = knob_kind_for(knob_id, &key);
+
+        if (!k)
+                return -EINVAL;
+        return k->read(sr, key, ret_value);
+}
+
+int knob_normalize(const char *knob_id, const char *value, char **ret) {
+        const char *key;
+        const struct knob_kind *k = knob_kind_for(knob_id, &key);
+
+        if (!k)
+                return -EINVAL;
+        if (!value) {
+                *ret = NULL;
+                return 0;
+        }
+        if (!k->normalize) {
+                *ret = xstrdup(value);
+                return 0;
+        }
+        return k->normalize(key, value, ret);
+}
+
+int knob_write(struct sysroot *sr, const char *knob_id, const char *value) {
+        _cleanup_free_ char *want = NULL, *got = NULL;
+        const char *key;
+        const struct knob_kind *k = knob_kind_for(knob_id, &key);
+        int r;
+
+        if (!k)
+                return -EINVAL;
+        r = knob_normalize(knob_id, value, &want);
+        if (r < 0)
+                return r;
+        r = k->write(sr, key, want);
+        if (r < 0)
+                return r;
+        /* Read back (systemd sysctl_write_verify): a clamped zstd level, a
+         * rounded read_ahead_kb or a nomerges of 7 are all "accepted". */
+        r = k->read(sr, key, &got);
+        if (r == -ENODATA)
+                return want ? -EREMCHG : 0;
+        if (r < 0)
+                return r;
+        return want && streq(got, want) ? 0 : -EREMCHG;
+}
+
+int knob_restore(struct sysroot *sr, const char *knob_id, const char *orig) {
+        const char *key;
+        const struct knob_kind *k = knob_kind_for(knob_id, &key);
+
+        if (!k)
+                return -EINVAL;
+        return k->restore ? k->restore(sr, key, orig) : k->write(sr, key, orig);
+}
+
+int knob_snapshot_ids(const char *knob_id, char ***ret_ids) {
+        _cleanup_strv_ char **keys = NULL;
+        char **ids = NULL;
+        const char *key;
+        const struct knob_kind *k = knob_kind_for(knob_id, &key);
+        int r;
+
+        if (!k)
+                return -EINVAL;
+        if (!k->snapshot_keys) {
+                *ret_ids = knob_strv_one(knob_id);
+                return 0;
+        }
+        r = k->snapshot_keys(key, &keys);
+        if (r < 0)
+                return r;
+        ids = xcalloc(1, sizeof(char *));
+        for (char **s = keys; *s; s++)
+                strv_consume(&ids, xasprintf("%s:%s", k->group, *s));
+        *ret_ids = ids;
+        return 0;
+}
+
+/* Sysctls that can run code as root or weaken kernel hardening (the same
+ * set sysctl hardening guides lock down). A prefix ends in '.'. */
+static const char *const risky_sysctls[] = {
+        "kernel.core_pattern",
+        "kernel.core_pipe_limit",
+        "kernel.modprobe",
+        "kernel.modules_disabled",
+        "kernel.kptr_restrict",
+        "kernel.dmesg_restrict",
+        "kernel.yama.",
+        "kernel.unprivileged_bpf_disabled",
+        "kernel.unprivileged_userns_clone",
+        "kernel.kexec_load_disabled",
+        "kernel.sysrq",
+        "kernel.randomize_va_space",
+        "kernel.perf_event_paranoid",
+        "kernel.ftrace_enabled",
+        "kernel.hotplug",
+        "kernel.poweroff_cmd",
+        "kernel.io_uring_disabled",
+        "kernel.panic",
+        "kernel.panic_on_oops",
+        "fs.suid_dumpable",
+        "fs.protected_",
+        "fs.binfmt_misc.",
+        "net.core.bpf_jit_harden",
+        "net.core.bpf_jit_enable",
+        "net.core.bpf_jit_kallsyms",
+        "user.max_user_namespaces",
+        "vm.mmap_min_addr",
+        "dev.tty.ldisc_autoload",
+};
+
+/* sysfs areas that are tuning knobs; anything else (power, firmware,
+ * module parameters, security) needs --allow-risky. */
+static const char *const safe_sysfs_prefixes[] = {
+        "/kernel/mm/",
+        "/block/",
+        "/class/bdi/",
+        "/devices/virtual/bdi/",
+};
+
+static char *sysctl_dotted(const char *key) {
+        /* The risky list is in dotted form; a slash-form key ("kernel/
+         * core_pattern") must not slip past it. */
+        char *s = xstrdup(key);
+        if (strchr(s, '/') && (!strchr(s, '.') || strchr(s, '/') < strchr(s, '.')))
+                for (char *p = s; *p; p++)
+                        *p = *p == '/' ? '.' : *p == '.' ? '/' : *p;
+        return s;
+}
+
+bool knob_is_risky(const char *knob_id) {
+        const char *key;
+        const struct knob_kind *k = knob_kind_for(knob_id, &key);
+
+        if (!k)
+                return true; /* unknown is never harmless */
+        if (k == &knob_kind_sysctl) {
+                _cleanup_free_ char *d = sysctl_dotted(key);
+                for (size_t i = 0; i < ELEMENTSOF(risky_sysctls); i++) {
+                        const char *r = risky_sysctls[i];
+                        size_t l = strlen(r);
+                        if (r[l - 1] == '.' || r[l - 1] == '_' ? strncmp(d, r, l) == 0 : streq(d, r))
+                                return true;
+                }
+                return false;
+        }
+        if (k == &knob_kind_sysfs) {
+                const char *rest = startswith(key, sysroot_base_prefix(SR_SYS));
+                for (size_t i = 0; rest && i < ELEMENTSOF(safe_sysfs_prefixes); i++)
+                        if (startswith(rest, safe_sysfs_prefixes[i]))
+                                return false;
+                return true;
+        }
+        return false;
+}
+
+const char *knob_error_hint(const char *knob_id, int error) {
+        _cleanup_free_ char *g = knob_id ? knob_group(knob_id) : NULL;
+
+        if (!g)
+                return NULL;
+        if (error == -EREMCHG)
+                return "the kernel accepted the write but holds another value (clamped, rounded or ignored)";
+        if (error == -EOPNOTSUPP)
+                return "not supported here: syscall-backed knobs need the live machine (not --root), or the filesystem lacks the feature";
+        if (streq(g, "prop") && error == -EINVAL)
+                return "btrfs refuses a compression property on a no-COW inode";
+        if (streq(g, "attr") && error == -ENOTEMPTY)
+                return "no-COW only affects new files: set it on an empty directory";
+        if (streq(g, "zram") && error == -EBUSY)
+                return "the zram swap holds pages or the device is in use; swapoff first or force";
+        if (streq(g, "block") && error == -EINVAL)
+                return "the device does not offer this value (see the attribute's choices)";
+        if (streq(g, "sysctl") && error == -ENOENT)
+                return "this kernel has no such sysctl";
+        if (streq(g, "mount") && error == -EMEDIUMTYPE)
+                return "not a btrfs mount";
+        return NULL;
+}
+
+/* ---- helpers shared by the kinds ---- */
+
+int knob_key_split_last(const char *key, char **ret_path, char **ret_attr) {
+        const char *c = strrchr(key, ':');
+
+        if (!c || c == key || !c[1])
+                return -EINVAL;
+        *ret_path = xstrndup(key, (size_t) (c - key));
+        *ret_attr = xstrdup(c + 1);
+        return 0;
+}
+
+bool knob_path_is_safe(const char *path) {
+        size_t n = strlen(path);
+
+        if (path[0] != '/' || n >= PATH_MAX)
+                return false;
+        for (const char *p = path; *p; p++)
+                if ((unsigned char) *p < 0x20 || *p == 0x7f)
+                        return false;
+        for (const char *p = path + 1; *p;) {
+                size_t l = strcspn(p, "/");
+                if (l == 0)
+                        return false; /* "//" */
+                if ((l == 1 && p[0] == '.') || (l == 2 && p[0] == '.' && p[1] == '.'))
+                        return false;
+                p += l;
+                if (*p == '/') {
+                        p++;
+                        if (!*p)
+                                return false; /* trailing slash */
+                }
+        }
+        return true;
+}
+
+bool knob_name_is_safe(const char *s, bool allow_upper) {
+        size_t n = strlen(s);
+
+        if (n == 0 || n > 64 || s[0] == '-' || s[0] == '_' || s[0] == '.')
+                return false;
+        for (const char *p = s; *p; p++) {
+                unsigned char c = (unsigned char) *p;
+                if (islower(c) || isdigit(c) || (allow_upper && isupper(c)))
+                        continue;
+                if (c == '-' || c == '_')
+                        continue;
+                return false;
+        }
+        return true;
+}
+
+char *knob_collapse_ws(const char *s) {
+        char *out = xmalloc(strlen(s) + 1), *o = out;
+        bool space = false;
+
+        for (; *s; s++) {
+                if (isspace((unsigned char) *s)) {
+                        space = o != out;
+                        continue;
+                }
+                if (space)
+                        *o++ = ' ';
+                space = false;
+                *o++ = *s;
+        }
+        *o = '\0';
+        return out;
+}
+
+int knob_read_attr(struct sysroot *sr, enum sr_base base, const char *rel, char **ret) {
+        _cleanup_free_ char *buf = NULL;
+        int r = sysroot_read_file(sr, base, rel, 64 * 1024, &buf, NULL, NULL);
+        if (r < 0)
+                return r;
+        *ret = knob_collapse_ws(buf);
+        return 0;
+}
+
+int knob_write_attr(struct sysroot *sr, enum sr_base base, const char *rel, const char *value) {
+        _cleanup_free_ char *line = NULL;
+
+        if (!value)
+                return -EINVAL;
+        if (sysroot_is_live(sr))
+                return sysroot_write_attr(sr, base, rel, value);
+        /* A sysroot file must exist already: we mirror a kernel attribute,
+         * we do not invent one. */
+        if (!sysroot_exists(sr, base, rel))
+                return -ENOENT;
+        line = xasprintf("%s\n", value);
+        return sysroot_write_file_atomic(sr, base, rel, line, strlen(line), 0644);
+}
+
+char **knob_strv_one(const char *s) {
+        char **l = xcalloc(1, sizeof(char *));
+        strv_push(&l, s);
+        return l;
+}

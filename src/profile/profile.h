@@ -38,11 +38,13 @@
  *    assertion_non_equal, kb2s, s2kb and vpstune's calc:EXPR (an expression
  *    as for profile_expr_eval, with ram and cpus of env->facts). exec is
  *    refused (vpstune never runs commands from profiles). TuneD functions
- *    vpstune does not implement (cpulist_*, ...) and exec make the value
- *    that uses them an error - lazily: a [variables] entry that uses one is
- *    an error only when a supported unit's value refers to it, as TuneD
- *    evaluates plugin options only when the plugin runs. A failed assertion
- *    fails the load, as in TuneD.
+ *    vpstune does not implement (cpulist_*, ...) leave the value that uses
+ *    them unusable: profile_entry.error is set and a warning added, the load
+ *    succeeds. exec, unknown functions and wrong argument counts fail the
+ *    load (FILE:LINE). Both are lazy for [variables]: a variable that needs
+ *    them matters only where a supported unit's value refers to it (TuneD
+ *    evaluates plugin options only when the plugin runs). A failed
+ *    assertion fails the load, as in TuneD.
  *  - Values (and devices, cpuinfo_regex, uname_regex) of units whose type is
  *    supported (profile_unit_is_supported) are expanded; units of other
  *    types keep raw values and add a warning "... not supported ... ignored".
@@ -67,6 +69,11 @@ struct profile_entry {
         char *value;      /* expanded for supported units, raw otherwise */
         char *file;       /* "FILE" of the line that set it ("builtin:vps-dev" for built-ins) */
         unsigned line;
+        /* NULL, or why the value cannot be used: it needs a TuneD function
+         * vpstune does not implement (cpulist_*, calc_isolated_cores...);
+         * value is then the raw text. The planner reports such an item as
+         * unsupported; the rest of the profile is fine. */
+        char *error;
 };
 
 struct profile_unit {

@@ -225,7 +225,7 @@ int sysroot_read_line(struct sysroot *sr, enum sr_base base, const char *rel, ch
         if (r < 0)
                 return r;
         buf[strcspn(buf, "\n")] = '\0';
-        *ret = xstrdup(strstrip(buf));
+        *ret = xstrdup(string_sanitize(strstrip(buf)));
         return 0;
 }
 

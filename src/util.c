@@ -276,3 +276,44 @@ const char *format_bytes(char buf[static 32], uint64_t bytes) {
                 snprintf(buf, 32, "%.2f %s", v, units[u]);
         return buf;
 }
+
+/* Length of the valid UTF-8 sequence at s, 0 if invalid. */
+static size_t utf8_seq_len(const unsigned char *s) {
+        size_t n;
+        uint32_t cp;
+
+        if (s[0] < 0x80)
+                return 1;
+        if ((s[0] & 0xE0) == 0xC0)
+                n = 2, cp = s[0] & 0x1F;
+        else if ((s[0] & 0xF0) == 0xE0)
+                n = 3, cp = s[0] & 0x0F;
+        else if ((s[0] & 0xF8) == 0xF0)
+                n = 4, cp = s[0] & 0x07;
+        else
+                return 0;
+        for (size_t i = 1; i < n; i++) {
+                if ((s[i] & 0xC0) != 0x80)
+                        return 0;
+                cp = (cp << 6) | (s[i] & 0x3F);
+        }
+        /* Overlong forms, surrogates and beyond U+10FFFF are invalid. */
+        if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+                return 0;
+        return n;
+}
+
+char *string_sanitize(char *s) {
+        unsigned char *p = (unsigned char *) s;
+
+        while (p && *p) {
+                size_t n = utf8_seq_len(p);
+                if (n == 0 || (n == 1 && ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f))) {
+                        *p++ = '?';
+                        continue;
+                }
+                p += n;
+        }
+        return s;
+}

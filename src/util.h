@@ -97,5 +97,10 @@ char *strv_join(char *const *l, const char *sep);
 /* Splits on any of the separator characters, dropping empty fields. */
 char **strv_split(const char *s, const char *seps);
 
+/* Replaces, in place, control characters (but \n and \t) and bytes that
+ * are not valid UTF-8 with '?': garbage from a hostile sysroot must not
+ * reach a terminal as escape sequences. Returns s. */
+char *string_sanitize(char *s);
+
 /* Human-friendly sizes: "23.44 GiB". buf must hold 32 bytes. */
 const char *format_bytes(char buf[static 32], uint64_t bytes);

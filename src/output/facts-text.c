@@ -138,9 +138,10 @@ static char *mount_line(const struct fs_facts *m) {
                 if (!startswith(*i, "subvol=") && !startswith(*i, "subvolid="))
                         strv_push(&so, *i);
         _cleanup_free_ char *sos = so ? strv_join(so, ",") : xstrdup("");
-        if (m->fstype && streq(m->fstype, "btrfs"))
-                return xasprintf("%s  %s  [fs-wide: %s]", m->mountpoint, mo, sos);
-        return xasprintf("%s  %s%s%s", m->mountpoint, mo, *sos ? "," : "", sos);
+        /* Per-mount options first, the superblock's (filesystem-wide for
+         * btrfs: the same on every subvolume) in brackets. */
+        return xasprintf("%s  %s  [%s: %s]", m->mountpoint, mo,
+                         m->fstype && streq(m->fstype, "btrfs") ? "fs-wide" : "fs", sos);
 }
 
 static void mounts_of(FILE *o, const struct facts *f, const char *devname, const char *indent) {
@@ -186,8 +187,14 @@ static void layout_section(FILE *o, const struct facts *f) {
         }
 }
 
-int facts_print_text(const struct facts *f, FILE *o, bool color) {
+int facts_print_text(const struct facts *f, FILE *out, bool color) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *o = open_memstream(&buf, &len);
+
         (void) color;
+        if (!o)
+                abort();
         profile_section(o, f);
         layout_section(o, f);
         if (f->warnings) {
@@ -195,5 +202,10 @@ int facts_print_text(const struct facts *f, FILE *o, bool color) {
                 for (char **w = f->warnings; *w; w++)
                         fprintf(o, "  %s\n", *w);
         }
-        return ferror(o) ? -5 : 0;
+        fclose(o);
+        /* Everything here may come from a hostile sysroot: no escape
+         * sequences reach the terminal. */
+        fputs(string_sanitize(buf), out);
+        free(buf);
+        return ferror(out) ? -5 : 0;
 }

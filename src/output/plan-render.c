@@ -60,9 +60,13 @@ int plan_print_text(const struct plan *p, FILE *o, bool color, bool verify) {
                 s.count[ITEM_ABSENT], s.count[ITEM_UNSUPPORTED], s.count[ITEM_ERROR]);
         for (char **w = p->warnings; w && *w; w++)
                 fprintf(o, "note: %s\n", *w);
-        if (!verify && s.count[ITEM_DRIFT] > 0)
-                fprintf(o, "'vpstune apply' would change the %u drift item%s that can change at runtime.\n",
-                        s.count[ITEM_DRIFT], s.count[ITEM_DRIFT] == 1 ? "" : "s");
+        if (!verify && s.count[ITEM_DRIFT] > 0) {
+                unsigned rt = 0;
+                for (size_t i = 0; i < p->n_items; i++)
+                        rt += p->items[i].status == ITEM_DRIFT && p->items[i].writable;
+                fprintf(o, "'vpstune apply' would change %u of the %u drift items; the others persist through "
+                        "'vpstune generate' (fstab).\n", rt, s.count[ITEM_DRIFT]);
+        }
         return ferror(o) ? -5 : 0;
 }
 
@@ -83,6 +87,7 @@ struct json_object *plan_to_json(const struct plan *p) {
                 json_add_str(e, "target", it->target);
                 json_add_str(e, "status", item_status_to_string(it->status));
                 json_add_bool(e, "runtime", it->runtime);
+                json_add_bool(e, "writable", it->writable);
                 json_add_str(e, "persist", it->persist);
                 json_add_str(e, "note", it->note);
                 json_add_str(e, "risk", it->risk);

@@ -48,7 +48,7 @@ void table_set_column(struct table *t, size_t col, const char *header, enum tabl
 void table_add_row(struct table *t, const char *const *cells) {
         t->cells = xrealloc(t->cells, (t->n_rows + 1) * t->n_cols * sizeof(struct cell));
         for (size_t i = 0; i < t->n_cols; i++) {
-                t->cells[t->n_rows * t->n_cols + i].text = xstrdup(cells[i] ? cells[i] : "-");
+                t->cells[t->n_rows * t->n_cols + i].text = string_sanitize(xstrdup(cells[i] ? cells[i] : "-"));
                 t->cells[t->n_rows * t->n_cols + i].color = COLOR_NONE;
         }
         t->n_rows++;

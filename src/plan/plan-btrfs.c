@@ -93,7 +93,13 @@ static void fs_option(struct plan_ctx *c, const struct profile_unit *u, const st
         it->origin = plan_origin(c, u, e);
 
         if (prim != m && (!prim->mountpoint || !streq(prim->mountpoint, m->mountpoint))) {
-                it->status = it->status == ITEM_OK ? ITEM_OK : ITEM_UNSUPPORTED;
+                if (it->status == ITEM_OK) {
+                        plan_item_set_note(it, "in effect only because %s, whose options apply to the whole "
+                                           "filesystem, has the same %s: btrfs options are filesystem-wide, "
+                                           "a subvolume mount cannot set its own", prim->mountpoint, name);
+                        return;
+                }
+                it->status = ITEM_UNSUPPORTED;
                 plan_item_set_note(it,
                         "btrfs options are filesystem-wide: %s is a subvolume of the filesystem mounted on %s, "
                         "whose options (%s=%s) apply here too; a per-subvolume %s is silently ignored; %s",
@@ -222,6 +228,9 @@ void plan_unit_btrfs(struct plan_ctx *c, const struct profile_unit *u) {
         const char *mp = profile_unit_get(u, "mountpoint");
         const struct fs_facts *m;
 
+        /* [btrfs./var/log] names its mount point; [btrfs] alone is "/". */
+        if (!mp && startswith(u->name, "btrfs.") && u->name[6] == '/')
+                mp = u->name + 6;
         if (!mp)
                 mp = "/";
         m = facts_find_mount(c->f, mp);

@@ -97,6 +97,31 @@ char *plan_origin(const struct plan_ctx *c, const struct profile_unit *u, const 
         return xasprintf("%s [%s]", c->profile->name, u->name);
 }
 
+/* Values the profile layer could not expand (a TuneD function vpstune does
+ * not implement, like cpulist_invert) become unsupported items; the builder
+ * sees the unit without them. */
+static void build_unit(struct plan_ctx *c, void (*build)(struct plan_ctx *, const struct profile_unit *),
+                       const struct profile_unit *u, const char *type) {
+        struct profile_unit view = *u;
+        _cleanup_free_ struct profile_entry *ok = xcalloc(u->n_entries, sizeof *ok);
+
+        view.n_entries = 0;
+        view.entries = ok;
+        for (size_t i = 0; i < u->n_entries; i++) {
+                const struct profile_entry *e = &u->entries[i];
+                if (e->error) {
+                        _cleanup_free_ char *knob = xasprintf("%s:%s", type, e->key);
+                        struct plan_item *it = plan_add(c->plan, SECTION_OTHER, knob, NULL, e->value, CMP_EXACT);
+                        it->status = ITEM_UNSUPPORTED;
+                        it->origin = plan_origin(c, u, e);
+                        plan_item_set_note(it, "%s", e->error);
+                        continue;
+                }
+                ok[view.n_entries++] = *e;
+        }
+        build(c, &view);
+}
+
 int plan_build(struct sysroot *sr, const struct facts *f, const struct profile *p,
                struct plan **ret, char **ret_error) {
         struct plan_ctx c = { .sr = sr, .f = f, .profile = p };
@@ -119,13 +144,20 @@ int plan_build(struct sysroot *sr, const struct facts *f, const struct profile *
                         continue;
                 for (size_t b = 0; b < ELEMENTSOF(builders); b++)
                         if (streq(builders[b].type, type)) {
-                                builders[b].build(&c, u);
+                                build_unit(&c, builders[b].build, u, type);
                                 found = true;
                                 break;
                         }
                 if (!found)
                         plan_warn(&c, "unit [%s] (TuneD plugin '%s') is not supported by vpstune, ignored%s%s",
                                   u->name, type, u->file ? ": " : "", strempty(u->file));
+        }
+        /* What apply may write: knobs with a writer, that take effect now or
+         * are config files read at the consumer's next start. */
+        for (size_t i = 0; i < pl->n_items; i++) {
+                struct plan_item *it = &pl->items[i];
+                it->writable = (it->runtime || streq(it->group, "containers") || streq(it->group, "nix")) &&
+                               it->status != ITEM_UNSUPPORTED && knob_validate(it->knob) == 0;
         }
         if (c.error) {
                 plan_free(pl);

@@ -129,7 +129,11 @@ void plan_unit_disk(struct plan_ctx *c, const struct profile_unit *u) {
 
         for (size_t di = 0; di < c->f->n_disks; di++) {
                 const struct disk_facts *d = &c->f->disks[di];
-                if (!plan_disk_is_tunable(d) || !profile_devices_match(u->devices, d->name))
+                /* Virtual disks (loop, zram, dm) only when devices= names
+                 * them: TuneD skips them, and so does the default "*". */
+                bool explicit = u->devices && !streq(u->devices, "*") && d->size_bytes > 0 &&
+                                d->transport == TRANSPORT_LOOP;
+                if (!(plan_disk_is_tunable(d) || explicit) || !profile_devices_match(u->devices, d->name))
                         continue;
                 matched++;
                 for (size_t i = 0; i < u->n_entries; i++) {
@@ -154,6 +158,13 @@ void plan_unit_disk(struct plan_ctx *c, const struct profile_unit *u) {
                 struct plan_item *it = plan_add(c->plan, SECTION_SCHEDULER, knob, NULL, NULL, CMP_EXACT);
                 it->status = ITEM_ABSENT;
                 it->origin = plan_origin(c, u, NULL);
-                plan_item_set_note(it, "no disk here matches devices=%s", u->devices ? u->devices : "*");
+                _cleanup_strv_ char **have = NULL;
+                for (size_t di = 0; di < c->f->n_disks; di++)
+                        if (plan_disk_is_tunable(&c->f->disks[di]))
+                                strv_consume(&have, xasprintf("%s (%s)", c->f->disks[di].name,
+                                                              transport_to_string(c->f->disks[di].transport)));
+                _cleanup_free_ char *hl = have ? strv_join(have, ", ") : xstrdup("none");
+                plan_item_set_note(it, "no disk here matches devices=%s; the disks here: %s",
+                                   u->devices ? u->devices : "*", hl);
         }
 }

@@ -17,7 +17,8 @@ static const struct {
         const char *note;
         const char *risk;
 } nix_keys[] = {
-        { "cores", "0", "per-build parallelism (0 = all CPUs)", NULL },
+        { "cores", "0", "per-build parallelism (0 = all CPUs); the seed's reserved-build-cores does not exist, "
+          "a lower cores value is how to keep CPUs for the system", NULL },
         { "max-jobs", "1", "builds run at once; cores x max-jobs should not exceed the CPUs much", NULL },
         { "fsync-metadata", "true", "false skips fsync of store metadata (the real name of the seed's 'fsync')",
           "durability: a crash or power loss can corrupt the Nix store (repair with nix-store --verify --repair)" },
@@ -48,7 +49,7 @@ static const struct {
 
 /* cores = cpus - 2, max-jobs = cpus / 2: integers >= 0, or "auto". */
 static char *eval_value(struct plan_ctx *c, const struct profile_entry *e) {
-        struct expr_vars vars = { .ram = (double) (c->f->mem.total_bytes >> 20), .cpus = (double) c->f->cpu.count };
+        struct expr_vars vars;
         _cleanup_free_ char *err = NULL;
         uint64_t n;
         double d;
@@ -61,6 +62,7 @@ static char *eval_value(struct plan_ctx *c, const struct profile_entry *e) {
                 plan_fail(c, e, "%s = %s needs the CPU count, which is unknown here", e->key, e->value);
                 return NULL;
         }
+        profile_expr_vars_from_facts(c->f, &vars);
         if (profile_expr_eval(e->value, &vars, &d, &err) < 0) {
                 plan_fail(c, e, "%s '%s': %s", e->key, e->value, strna(err));
                 return NULL;

@@ -48,10 +48,7 @@ static void zram_algorithm(struct plan_ctx *c, const struct profile_unit *u, con
 
 static void zram_size(struct plan_ctx *c, const struct profile_unit *u, const struct profile_entry *e,
                       const char *dev) {
-        struct expr_vars vars = {
-                .ram = (double) (c->f->mem.total_bytes >> 20),
-                .cpus = (double) c->f->cpu.count,
-        };
+        struct expr_vars vars;
         _cleanup_free_ char *err = NULL, *knob = NULL, *target = NULL;
         double mib;
         uint64_t bytes;
@@ -66,6 +63,7 @@ static void zram_size(struct plan_ctx *c, const struct profile_unit *u, const st
                 plan_item_set_note(it, "memory size unknown: cannot evaluate '%s'", e->value);
                 return;
         }
+        profile_expr_vars_from_facts(c->f, &vars);
         if (profile_expr_eval(e->value, &vars, &mib, &err) < 0) {
                 plan_fail(c, e, "zram-size '%s': %s", e->value, strna(err));
                 return;

@@ -58,7 +58,9 @@ struct plan_item {
         enum item_status status;
         enum item_cmp cmp;
         enum plan_section section;
-        bool runtime;          /* apply can change it now */
+        bool runtime;          /* takes effect now when applied */
+        bool writable;         /* apply writes it (runtime knobs, and storage.conf/nix.conf
+                                  which take effect at the next start of podman/nix-daemon) */
         const char *persist;   /* "sysctl.d", "udev", "fstab", "storage.conf", "nix.conf",
                                   "zram-generator", "nixos", NULL */
         char *note;            /* why: corrections, reasons for absent/unsupported */

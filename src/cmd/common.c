@@ -21,8 +21,10 @@ int cmd_load(struct cmd_ctx *ctx, const char *profile_name, bool want_plan, stru
                 return exit_code_from_errno(r);
         }
         {
+                /* sshd StrictModes: as root, a profile a user could have
+                 * written is a way to root; refuse unless told otherwise. */
                 struct profile_env env = { .facts = l.facts, .sr = ctx->sr,
-                                           .insecure = ctx->insecure_profile };
+                                           .check_owner = geteuid() == 0 && !ctx->insecure_profile };
                 r = profile_load(profile_name, &env, &l.profile, &err);
         }
         if (r < 0) {

@@ -113,8 +113,8 @@ int main(int argc, char **argv) {
         _cleanup_(sysroot_freep) struct sysroot *sr = NULL;
         const struct command *cmd;
         /* Bare "vpstune" is the safe, read-only main job (DESIGN.md: plan
-         * with the default profile). Until plan exists it is detect. */
-        char *default_argv[] = { (char *) "detect", NULL };
+         * with the default profile). */
+        char *default_argv[] = { (char *) "plan", NULL };
         bool no_color = false;
         int c, r;
 

@@ -110,6 +110,16 @@ void plan_item_evaluate(struct plan_item *it) {
                 it->status = ITEM_OK;
                 return;
         }
+        /* Garbage where the kernel prints a number (a hostile or broken
+         * sysroot) is unreadable, not drift. */
+        if (it->cmp == CMP_NUMERIC || it->cmp == CMP_AT_LEAST || it->cmp == CMP_AT_MOST) {
+                if (safe_atoi64(it->target, &t) == 0 && safe_atoi64(it->current, &c) < 0) {
+                        it->status = ITEM_ERROR;
+                        if (!it->note)
+                                it->note = xasprintf("current value '%s' is not a number", it->current);
+                        return;
+                }
+        }
         switch (it->cmp) {
         case CMP_NUMERIC:
                 if (numeric_pair(it->current, it->target, &c, &t)) {

@@ -21,6 +21,7 @@
 struct sysroot {
         int root_fd;
         char *dir;
+        char *canon_dir;    /* the root as the kernel names it; NULL: unknown */
         bool live;
         bool no_openat2; /* kernel lacks it: manual checks instead */
 };
@@ -40,6 +41,23 @@ const char *sysroot_base_prefix(enum sr_base base) {
         return base < _SR_BASE_MAX ? base_prefix[base] : "";
 }
 
+/* The kernel's name for what fd refers to, through /proc/self/fd: one
+ * readlink instead of walking every component. NULL without /proc. */
+static char *fd_path(int fd) {
+        char link[64], buf[4096];
+        ssize_t n;
+
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        n = readlink(link, buf, sizeof buf - 1);
+        if (n <= 0 || buf[0] != '/')
+                return NULL;
+        buf[n] = '\0';
+        /* "(deleted)" and other decorations: not a usable path. */
+        if (strstr(buf, " (deleted)"))
+                return NULL;
+        return xstrdup(buf);
+}
+
 int sysroot_open(const char *dir, struct sysroot **ret) {
         struct sysroot *sr;
         int fd;
@@ -53,6 +71,7 @@ int sysroot_open(const char *dir, struct sysroot **ret) {
         sr->root_fd = fd;
         sr->dir = xstrdup(dir);
         sr->live = streq(dir, "/");
+        sr->canon_dir = fd_path(fd);
         if (!sr->live) {
                 /* "--root /" spelled differently is still the live machine. */
                 struct stat a, b;
@@ -69,6 +88,7 @@ struct sysroot *sysroot_free(struct sysroot *sr) {
         if (sr->root_fd >= 0)
                 close(sr->root_fd);
         free(sr->dir);
+        free(sr->canon_dir);
         free(sr);
         return NULL;
 }
@@ -156,7 +176,10 @@ int sysroot_read_file(struct sysroot *sr, enum sr_base base, const char *rel, si
         fd = sysroot_openat(sr, base, rel, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
         if (fd < 0)
                 return fd;
-        {
+        /* The live kernel's files need no vetting (saves a syscall per
+         * attribute); a sysroot is a tree somebody made, where a FIFO or a
+         * device node must not block or stream. */
+        if (!sr->live || base == SR_ROOT || base == SR_ETC || base == SR_VAR || base == SR_RUN || base == SR_USR) {
                 struct stat st;
                 if (fstat(fd, &st) < 0) {
                         int r = -errno;
@@ -288,12 +311,46 @@ int sysroot_readlink(struct sysroot *sr, enum sr_base base, const char *rel, cha
 /* Lexical resolution of symlinks within the root, as the kernel does with
  * RESOLVE_IN_ROOT, but returning the canonical path string (sysfs device
  * paths carry the transport: ".../virtio1/block/vda"). */
+/* Fast path: open the path (resolved by the kernel inside the root) and ask
+ * the kernel for its name. -ENOENT and friends fall back to the walk,
+ * which also handles missing trailing components. */
+static int realpath_by_fd(struct sysroot *sr, enum sr_base base, const char *rel, char **ret) {
+        _cleanup_free_ char *full = NULL;
+        const char *p = sysroot_base_prefix(base), *inside, *rest;
+        size_t rl;
+        int fd;
+
+        if (!sr->canon_dir)
+                return -ENOSYS;
+        fd = sysroot_openat(sr, base, rel, O_PATH, 0);
+        if (fd < 0)
+                return fd;
+        full = fd_path(fd);
+        close(fd);
+        if (!full)
+                return -ENOSYS;
+        rl = streq(sr->canon_dir, "/") ? 0 : strlen(sr->canon_dir);
+        if (strncmp(full, sr->canon_dir, rl) != 0 || (full[rl] != '/' && full[rl] != '\0'))
+                return -ENOSYS; /* outside the root: let the walk say what it is */
+        inside = full[rl] ? full + rl : "/";
+        rest = *p ? startswith(inside, p) : inside;
+        if (rest && (*rest == '/' || *rest == '\0'))
+                *ret = xstrdup(*rest ? rest : "/");
+        else
+                *ret = xstrdup(inside);
+        return 0;
+}
+
 int sysroot_realpath(struct sysroot *sr, enum sr_base base, const char *rel, char **ret) {
         _cleanup_strv_ char **todo = NULL;
         _cleanup_strv_ char **done = NULL;
         _cleanup_free_ char *start = relpath(base, rel);
         unsigned links = 0;
+        int r;
 
+        r = realpath_by_fd(sr, base, rel, ret);
+        if (r == 0 || r == -EPERM)
+                return r;
         todo = strv_split(start, "/");
         /* Process components from the front; todo is a stack reversed lazily. */
         for (size_t i = 0; todo[i];) {
@@ -315,7 +372,7 @@ int sysroot_realpath(struct sysroot *sr, enum sr_base base, const char *rel, cha
                 {
                         _cleanup_free_ char *cur = strv_join(done, "/");
                         _cleanup_free_ char *target = NULL;
-                        int r = sysroot_readlink(sr, SR_ROOT, cur, &target);
+                        r = sysroot_readlink(sr, SR_ROOT, cur, &target);
                         if (r == -EINVAL || r == -ENOENT) {
                                 i++;
                                 continue; /* not a link (or missing): keep */

@@ -244,8 +244,10 @@ static void collect_partitions(struct sysroot *sr, struct facts *f, struct disk_
                 uint64_t no;
 
                 /* Partitions are the subdirectories that have a "partition"
-                 * attribute; the rest (queue, mq, holders...) are not. */
-                if (!sysroot_exists(sr, SR_SYS, partf))
+                 * attribute; the rest (queue, mq, holders...) are not. The
+                 * kernel names them after the disk (sda1, nvme0n1p1), so
+                 * other entries need no look-up. */
+                if (!startswith(*e, d->name) || !sysroot_exists(sr, SR_SYS, partf))
                         continue;
                 p = array_grow(&d->partitions, &d->n_partitions, sizeof *p);
                 p->name = xstrdup(*e);
@@ -388,13 +390,16 @@ static void blkid_probe_one(struct disk_facts *d, struct partition_facts *p) {
         blkid_free_probe(pr);
 }
 
+/* A probe reads up to a megabyte of the device: only where udev's
+ * database and the by-* links left the filesystem unknown. */
 static void collect_blkid(struct sysroot *sr, struct facts *f) {
         for (size_t i = 0; i < f->n_disks; i++) {
                 struct disk_facts *d = &f->disks[i];
-                if (worth_probing(sr, d, d->size_bytes))
+                if ((!d->fstype || !d->pttype) && worth_probing(sr, d, d->size_bytes))
                         blkid_probe_one(d, NULL);
                 for (size_t j = 0; j < d->n_partitions; j++)
-                        if (worth_probing(sr, d, d->partitions[j].size_bytes))
+                        if ((!d->partitions[j].fstype || !d->partitions[j].uuid) &&
+                            worth_probing(sr, d, d->partitions[j].size_bytes))
                                 blkid_probe_one(d, &d->partitions[j]);
         }
 }
@@ -519,13 +524,17 @@ static void collect_disk(struct sysroot *sr, struct facts *f, const char *name) 
         };
 
         d.name = xstrdup(name);
+        (void) read_sectors_attr(sr, f, sizef, &d.size_bytes);
+        /* Eight unused loop devices are noise in every listing (and cost
+         * the look-ups below). */
+        if (d.size_bytes == 0 && startswith(name, "loop")) {
+                disk_facts_done(&d);
+                return;
+        }
         if (sysroot_realpath(sr, SR_SYS, rel, &d.devpath) < 0)
                 d.devpath = NULL;
         driver = driver_of(sr, name);
         d.transport = transport_of(name, d.devpath, driver);
-        (void) read_sectors_attr(sr, f, sizef, &d.size_bytes);
-
-        /* Eight unused loop devices are noise in every listing. */
         if (d.transport == TRANSPORT_LOOP && d.size_bytes == 0) {
                 disk_facts_done(&d);
                 return;
@@ -550,8 +559,8 @@ void facts_collect_block(struct sysroot *sr, struct facts *f) {
         for (char **n = names; *n; n++)
                 collect_disk(sr, f, *n);
 
-        if (sysroot_is_live(sr))
-                collect_blkid(sr, f);
         collect_by_links(sr, f);
         collect_udev_db(sr, f);
+        if (sysroot_is_live(sr))
+                collect_blkid(sr, f);
 }

@@ -359,7 +359,9 @@ void facts_collect_mounts(struct sysroot *sr, struct facts *f) {
 
                 if (m->fstype && streq(m->fstype, "btrfs"))
                         collect_btrfs(sr, f, m, btrfs_uuids, devname);
-                else
+                else if (d || (m->majmin && !startswith(m->majmin, "0:")))
+                        /* Major 0 is an anonymous device (proc, tmpfs,
+                         * cgroup...): no disk, no BDI worth a look-up. */
                         collect_block_bdi(sr, f, m, d);
                 if (d)
                         link_to_device(m, d, p);

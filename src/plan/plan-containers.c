@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * [containers] unit: driver=btrfs|overlay, graphroot=DIR (default
- * /var/lib/containers/storage). The live truth is podman's own answer
- * (podman info); storage.conf is only what will be used next time.
+ * /var/lib/containers/storage). The live truth is the driver of the
+ * existing store (what podman info reports); storage.conf is only what a
+ * new store will use.
  */
 #include <stdio.h>
 
@@ -26,13 +27,39 @@ static const struct fs_facts *mount_of(const struct facts *f, const char *path) 
         return best;
 }
 
-/* Asks podman for the driver it really uses; NULL when it cannot. */
+/* The driver of the existing store: containers/storage keeps its metadata
+ * in GRAPHROOT/<driver>-layers, and podman refuses to start when
+ * storage.conf names another driver than the store's, so this is what
+ * `podman info --format {{.Store.GraphDriverName}}` reports — read in
+ * microseconds instead of podman's 0.2-0.5 s, without creating a store
+ * where none exists, and from a captured sysroot too. NULL: no store. */
+static char *store_driver(struct plan_ctx *c, const char *graphroot) {
+        _cleanup_strv_ char **names = NULL;
+        char *found = NULL;
+
+        if (sysroot_list_dir(c->sr, SR_ROOT, graphroot, &names) < 0)
+                return NULL;
+        for (char **n = names; *n; n++) {
+                const char *suffix = strstr(*n, "-layers");
+                if (!suffix || suffix[7] != '\0' || suffix == *n)
+                        continue;
+                if (found) { /* two stores side by side: podman itself would say */
+                        free(found);
+                        return NULL;
+                }
+                found = xstrndup(*n, (size_t) (suffix - *n));
+        }
+        return found;
+}
+
+/* VPSTUNE_PODMAN_INFO=1: ask podman itself (slow, may create a store). */
 static char *podman_driver(struct plan_ctx *c) {
         char *argv[] = { (char *) "podman", (char *) "info", (char *) "--format",
                          (char *) "{{.Store.GraphDriverName}}", NULL };
         _cleanup_free_ char *out = NULL;
+        const char *e = getenv("VPSTUNE_PODMAN_INFO");
 
-        if (!sysroot_is_live(c->sr) || getenv("VPSTUNE_NO_PODMAN"))
+        if (!sysroot_is_live(c->sr) || !e || !streq(e, "1"))
                 return NULL;
         if (exec_capture(argv, 10000, &out) != 0 || !out)
                 return NULL;
@@ -75,21 +102,32 @@ void plan_unit_containers(struct plan_ctx *c, const struct profile_unit *u) {
                 it->runtime = false;
                 it->origin = plan_origin(c, u, e);
                 {
+                        _cleanup_free_ char *conf = xstrdup(it->current);
                         _cleanup_free_ char *live = podman_driver(c);
-                        if (live && it->current && !streq(live, it->current)) {
-                                plan_item_add_note(it, "storage.conf says %s but podman's store uses %s", it->current, live);
+                        const char *how = "podman info";
+                        if (!live) {
+                                live = store_driver(c, graphroot);
+                                how = "the store";
+                        }
+                        if (live && it->status != ITEM_ABSENT) {
                                 free(it->current);
                                 it->current = xstrdup(live);
                                 it->status = ITEM_OK;
                                 plan_item_evaluate(it);
-                        } else if (live && !it->current) {
-                                it->current = xstrdup(live);
+                                if (conf && !streq(conf, live))
+                                        plan_item_add_note(it, "%s at %s uses %s; storage.conf %s%s%s", how, graphroot, live,
+                                                           streq(conf, PLAN_UNSET) ? "does not set a driver" : "says ",
+                                                           streq(conf, PLAN_UNSET) ? "" : conf,
+                                                           streq(conf, PLAN_UNSET) ? "" : " (podman refuses to start until they agree)");
+                        } else if (!live && conf && streq(conf, PLAN_UNSET)) {
+                                free(it->current);
+                                it->current = xstrdup("overlay");
                                 it->status = ITEM_OK;
                                 plan_item_evaluate(it);
+                                plan_item_add_note(it, "no store at %s yet and storage.conf sets no driver: podman "
+                                                   "would pick overlay", graphroot);
                         }
                 }
-                if (it->current && streq(it->current, PLAN_UNSET) && streq(e->value, "overlay"))
-                        it->status = ITEM_OK; /* overlay is the default */
                 if (streq(e->value, "btrfs")) {
                         const struct fs_facts *m = mount_of(c->f, graphroot);
                         if (m && m->fstype && !streq(m->fstype, "btrfs")) {

@@ -1,12 +1,613 @@
 /* SPDX-License-Identifier: MIT */
-#include "cmd/cmd.h"
-#include "log.h"
+/*
+ * vpstune apply: makes the plan true, as one journaled transaction.
+ *
+ * Everything that can refuse does so before anything is touched: options,
+ * root, the state lock, the profile (cmd_load: syntax, owner), --only and
+ * --skip, knob IDs and values, risky sysctls, and a storage-driver change
+ * that would strand podman's images. Then apply_items() (src/apply) does
+ * the journaled writes; this file only chooses the items and reports.
+ *
+ * In a sysroot that is not the live machine (--root DIR), only the config
+ * files (storage.conf, nix.conf) can change: kernel state exists only on a
+ * running machine, so those items are reported as skipped with a note and
+ * do not make the run fail (a sysadmin preparing an image wants the files
+ * written and a clear word about the rest).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
-/* Not built yet: says so and exits 2 (usage), never pretends. */
+#include "apply/apply.h"
+#include "apply/journal.h"
+#include "cmd/common.h"
+#include "knobs/knob.h"
+#include "log.h"
+#include "output/apply-render.h"
+#include "output/json.h"
+#include "util.h"
+
+static void apply_help(void) {
+        printf("Usage: vpstune [--root DIR] [--state-dir DIR] apply [-p PROFILE] [--dry-run]\n"
+               "                  [--only GROUP,...] [--skip GROUP,...] [--force] [--allow-risky]\n"
+               "                  [--keep-partial] [--no-wait] [--json]\n"
+               "\n"
+               "Makes the plan of the profile true on this machine: every item that\n"
+               "'vpstune plan' shows as drift and that can change now (sysctls, I/O\n"
+               "scheduler, read-ahead, nomerges, btrfs options by remount, the btrfs\n"
+               "read-ahead, no-COW and compression of directories, zram swap, and the\n"
+               "storage.conf and nix.conf settings that podman and the Nix daemon read\n"
+               "at their next start). Each original value is journaled durably before\n"
+               "it changes; every write is read back. If one item fails, the whole\n"
+               "transaction is rolled back. 'vpstune rollback' undoes a finished one.\n"
+               "\n"
+               "  -p, --profile NAME|PATH  profile (default " DEFAULT_PROFILE ")\n"
+               "  -n, --dry-run            print every write it would make; change nothing\n"
+               "      --only GROUP,...     only these knob groups (sysctl, block, bdi,\n"
+               "                           zram, mount, attr, prop, containers, nix, sysfs)\n"
+               "      --skip GROUP,...     everything but these groups\n"
+               "      --force              allow disruptive changes: a zram swap that holds\n"
+               "                           pages is swapped off; the podman storage driver is\n"
+               "                           changed although the store holds images (then\n"
+               "                           'podman system reset' is needed: data loss)\n"
+               "      --allow-risky        allow sysctls that can run code or weaken the\n"
+               "                           kernel (kernel.core_pattern, kernel.modprobe, ...)\n"
+               "                           and sysfs outside the tuning areas\n"
+               "      --keep-partial       on failure keep the items that worked (the\n"
+               "                           transaction stays in the journal for rollback)\n"
+               "      --no-wait            fail at once if another apply or rollback runs\n"
+               "  -j, --json               results as JSON\n"
+               "  -h, --help               this help\n"
+               "\n"
+               "Needs root on the live machine. With --root DIR only the configuration\n"
+               "files are written; kernel settings are reported as skipped.\n"
+               "\n"
+               "Exit status: 0 applied, or nothing to change; 1 an item failed (rolled\n"
+               "back unless --keep-partial); 2 usage or profile error, or refused before\n"
+               "anything was touched (risky items, a store that needs --force, an\n"
+               "unfinished transaction); 3 no permission, lock busy with --no-wait, state\n"
+               "directory unusable, or the automatic rollback could not restore everything.\n");
+}
+
+enum { OPT_ONLY = 256, OPT_SKIP, OPT_FORCE, OPT_RISKY, OPT_KEEP, OPT_NOWAIT };
+
+struct apply_opts {
+        const char *profile;
+        char **only, **skip;
+        bool dry_run, force, allow_risky, keep_partial, no_wait, json;
+};
+
+/* Kinds that are plain file edits and so work in a sysroot too. */
+static bool is_config_group(const char *group) {
+        return streq(group, "containers") || streq(group, "nix");
+}
+
+/* zram views of one device must go algorithm, size, swap: a swap
+ * priority before the device has a size is refused by the kernel. Keeps
+ * the plan's order otherwise (a pure reordering within each device). */
+static int zram_rank(const char *knob) {
+        const char *f = strrchr(knob, ':');
+        return !f ? 0 : streq(f, ":comp_algorithm") ? 1 : streq(f, ":disksize") ? 2 : streq(f, ":swap") ? 3 : 0;
+}
+
+static bool same_zram_dev(const char *a, const char *b) {
+        const char *ea = strrchr(a, ':'), *eb = strrchr(b, ':');
+        return startswith(a, "zram:") && startswith(b, "zram:") && ea && eb && ea - a == eb - b &&
+               strncmp(a, b, (size_t) (ea - a)) == 0;
+}
+
+static void order_zram(const struct plan_item **v, size_t n) {
+        for (size_t i = 1; i < n; i++)
+                for (size_t j = i; j > 0; j--) {
+                        const struct plan_item *a = v[j - 1], *b = v[j];
+                        /* Bubble b back over same-device items of higher rank only. */
+                        size_t k = j;
+                        if (!same_zram_dev(a->knob, b->knob) || zram_rank(a->knob) <= zram_rank(b->knob))
+                                break;
+                        v[k - 1] = b;
+                        v[k] = a;
+                }
+}
+
+/* ---- dry-run descriptions ---- */
+
+static char *under_root(const struct cmd_ctx *ctx, char *path) {
+        char *s;
+        size_t l;
+
+        if (sysroot_is_live(ctx->sr))
+                return path;
+        l = strlen(ctx->root);
+        while (l > 1 && ctx->root[l - 1] == '/')
+                l--;
+        s = xasprintf("%.*s%s", (int) l, ctx->root, path);
+        free(path);
+        return s;
+}
+
+/* The kernel or file path a knob writes, or NULL when it is a syscall. */
+static char *knob_path(const struct cmd_ctx *ctx, const struct facts *f, const char *knob) {
+        const char *key = strchr(knob, ':') + 1;
+        _cleanup_free_ char *group = knob_group(knob);
+        char *p = NULL;
+
+        if (streq(group, "sysctl")) {
+                _cleanup_free_ char *k = xstrdup(key);
+                const char *dot = strchr(k, '.'), *slash = strchr(k, '/');
+                if (dot && (!slash || dot < slash))
+                        for (char *c = k; *c; c++)
+                                *c = *c == '.' ? '/' : *c == '/' ? '.' : *c;
+                _cleanup_free_ char *rel = xasprintf("sys/%s", k);
+                p = sysroot_display_path(SR_PROC, rel);
+        } else if (streq(group, "block")) {
+                const char *c = strrchr(key, ':');
+                _cleanup_free_ char *rel = xasprintf("block/%.*s/queue/%s", (int) (c - key), key, c + 1);
+                p = sysroot_display_path(SR_SYS, rel);
+        } else if (streq(group, "bdi")) {
+                const char *c = strrchr(key, ':');
+                _cleanup_free_ char *name = xstrndup(key, (size_t) (c - key));
+                const char *bdi = name;
+                if (name[0] == '/') {
+                        const struct fs_facts *m = facts_find_mount(f, name);
+                        if (!m || !m->bdi)
+                                return NULL;
+                        bdi = m->bdi;
+                }
+                _cleanup_free_ char *rel = xasprintf("class/bdi/%s/%s", bdi, c + 1);
+                p = sysroot_display_path(SR_SYS, rel);
+        } else if (streq(group, "sysfs")) {
+                p = xstrdup(key);
+        } else if (streq(group, "zram")) {
+                const char *c = strrchr(key, ':');
+                if (streq(c, ":swap") || streq(c, ":state"))
+                        return NULL;
+                _cleanup_free_ char *rel = xasprintf("block/%.*s/%s", (int) (c - key), key, c + 1);
+                p = sysroot_display_path(SR_SYS, rel);
+        } else if (streq(group, "containers")) {
+                p = sysroot_display_path(SR_ETC, "containers/storage.conf");
+        } else if (streq(group, "nix")) {
+                p = sysroot_display_path(SR_ETC, "nix/nix.conf");
+        } else
+                return NULL;
+        return under_root(ctx, p);
+}
+
+static char *describe_write(const struct cmd_ctx *ctx, const struct facts *f, const char *knob, const char *target,
+                            const struct apply_result *r) {
+        _cleanup_free_ char *group = knob_group(knob);
+        _cleanup_free_ char *path = knob_path(ctx, f, knob);
+        _cleanup_free_ char *now = apply_display_value(knob, r->old_value);
+        _cleanup_free_ char *want = apply_display_value(knob, r->new_value ? r->new_value : target);
+        const char *key = strchr(knob, ':') + 1, *c = strrchr(key, ':');
+        _cleanup_free_ char *obj = c ? xstrndup(key, (size_t) (c - key)) : xstrdup(key);
+        _cleanup_free_ char *extra = NULL;
+
+        if (streq(group, "zram")) {
+                _cleanup_free_ char *dev = sysroot_display_path(SR_DEV, obj);
+                bool initialised = true;
+                if (streq(c, ":swap"))
+                        return xasprintf("would write a swap header to %s and swapon it with priority '%s' (%s, now '%s')",
+                                         dev, want, knob, now);
+                for (size_t i = 0; i < f->n_zram; i++)
+                        if (streq(f->zram[i].name, obj))
+                                initialised = f->zram[i].disksize > 0;
+                if (initialised)
+                        extra = xasprintf("; resets %s: swapoff, reset, redo", obj);
+        }
+        if (path)
+                return xasprintf("would write '%s' to %s (%s, now '%s'%s)", want, path, knob, now, strempty(extra));
+        if (streq(group, "mount"))
+                return xasprintf("would remount %s with btrfs option %s='%s' (%s, now '%s')", obj, c + 1, want, knob, now);
+        if (streq(group, "attr"))
+                return xasprintf("would set the no-COW attribute (chattr +C) on %s to '%s' (%s, now '%s')", obj, want,
+                                 knob, now);
+        if (streq(group, "prop"))
+                return xasprintf("would set the xattr btrfs.%s of %s to '%s' (%s, now '%s')", c + 1, obj, want, knob, now);
+        return xasprintf("would set %s to '%s' (now '%s')", knob, want, now);
+}
+
+/* ---- podman's store: a driver change strands its images ---- */
+
+static bool json_has_entries(struct sysroot *sr, const char *rel) {
+        _cleanup_free_ char *buf = NULL;
+        if (sysroot_read_file(sr, SR_ROOT, rel, 0, &buf, NULL, NULL) < 0)
+                return false;
+        return strchr(buf, '{') != NULL;
+}
+
+/* 1 and what was found when the store at graphroot holds images, layers
+ * or containers (of any driver); 0 when empty or missing. */
+static int store_has_data(struct sysroot *sr, char **ret_graphroot, char **ret_found) {
+        static const struct {
+                const char *suffix, *file;
+        } kinds[] = { { "-images", "images.json" }, { "-layers", "layers.json" }, { "-containers", "containers.json" } };
+        _cleanup_free_ char *graphroot = NULL;
+        _cleanup_strv_ char **names = NULL;
+        const char *rel;
+
+        if (knob_read(sr, "containers:graphroot", &graphroot) < 0 || !graphroot || graphroot[0] != '/')
+                graphroot = (free(graphroot), sysroot_display_path(SR_VAR, "lib/containers/storage"));
+        rel = graphroot;
+        while (*rel == '/')
+                rel++;
+        if (sysroot_list_dir(sr, SR_ROOT, rel, &names) < 0) {
+                *ret_graphroot = TAKE_PTR(graphroot);
+                return 0;
+        }
+        for (char **nm = names; *nm; nm++) {
+                size_t l = strlen(*nm);
+                for (size_t k = 0; k < ELEMENTSOF(kinds); k++) {
+                        size_t sl = strlen(kinds[k].suffix);
+                        if (l <= sl || !streq(*nm + l - sl, kinds[k].suffix))
+                                continue;
+                        _cleanup_free_ char *f = xasprintf("%s/%s/%s", rel, *nm, kinds[k].file);
+                        if (json_has_entries(sr, f)) {
+                                *ret_found = xasprintf("%s/%s/%s", graphroot, *nm, kinds[k].file);
+                                *ret_graphroot = TAKE_PTR(graphroot);
+                                return 1;
+                        }
+                }
+        }
+        *ret_graphroot = TAKE_PTR(graphroot);
+        return 0;
+}
+
+/* ---- locking ---- */
+
+/* Takes the state lock, saying once on stderr that it waits. */
+static int take_lock(const char *state_dir, bool no_wait, int *ret_dir_fd, int *ret_lock_fd, const char *verb) {
+        int dfd = -1, lfd = -1, r;
+
+        r = journal_state_open(state_dir, true, &dfd);
+        if (r < 0) {
+                log_error_errno(r, "%s: state directory '%s' is unusable: %m", verb, state_dir);
+                return EXIT_UNKNOWN;
+        }
+        r = journal_lock(dfd, false, &lfd);
+        if (r == -EWOULDBLOCK && !no_wait) {
+                fprintf(stderr, "vpstune: waiting for another apply or rollback to finish (lock held on %s)...\n",
+                        state_dir);
+                fflush(stderr);
+                r = journal_lock(dfd, true, &lfd);
+        }
+        if (r < 0) {
+                if (r == -EWOULDBLOCK)
+                        log_error("%s: another apply or rollback is running (lock held on %s)", verb, state_dir);
+                else
+                        log_error_errno(r, "%s: cannot lock '%s': %m", verb, state_dir);
+                close(dfd);
+                return EXIT_UNKNOWN;
+        }
+        *ret_dir_fd = dfd;
+        *ret_lock_fd = lfd;
+        return EXIT_OK;
+}
+
+/* ---- the verb ---- */
+
+static int parse_opts(int argc, char **argv, struct apply_opts *o, bool *ret_help) {
+        static const struct option opts[] = {
+                { "profile", required_argument, NULL, 'p' },
+                { "dry-run", no_argument, NULL, 'n' },
+                { "only", required_argument, NULL, OPT_ONLY },
+                { "skip", required_argument, NULL, OPT_SKIP },
+                { "force", no_argument, NULL, OPT_FORCE },
+                { "allow-risky", no_argument, NULL, OPT_RISKY },
+                { "keep-partial", no_argument, NULL, OPT_KEEP },
+                { "no-wait", no_argument, NULL, OPT_NOWAIT },
+                { "json", no_argument, NULL, 'j' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        int c;
+
+        while ((c = getopt_long(argc, argv, "p:njh", opts, NULL)) != -1)
+                switch (c) {
+                case 'p':
+                        o->profile = optarg;
+                        break;
+                case 'n':
+                        o->dry_run = true;
+                        break;
+                case OPT_ONLY:
+                        cmd_parse_list(optarg, &o->only);
+                        break;
+                case OPT_SKIP:
+                        cmd_parse_list(optarg, &o->skip);
+                        break;
+                case OPT_FORCE:
+                        o->force = true;
+                        break;
+                case OPT_RISKY:
+                        o->allow_risky = true;
+                        break;
+                case OPT_KEEP:
+                        o->keep_partial = true;
+                        break;
+                case OPT_NOWAIT:
+                        o->no_wait = true;
+                        break;
+                case 'j':
+                        o->json = true;
+                        break;
+                case 'h':
+                        *ret_help = true;
+                        return EXIT_OK;
+                default:
+                        return EXIT_USAGE;
+                }
+        if (optind < argc) {
+                log_error("apply: unexpected argument '%s'", argv[optind]);
+                return EXIT_USAGE;
+        }
+        if (o->only && !*o->only) {
+                log_error("apply: --only needs at least one group");
+                return EXIT_USAGE;
+        }
+        return EXIT_OK;
+}
+
+/* Refusals that must come before anything is touched. */
+static int check_items(struct sysroot *sr, const struct apply_opts *o, const struct plan_item *const *v, size_t n) {
+        _cleanup_strv_ char **risky = NULL;
+
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *norm = NULL;
+                int r = knob_validate(v[i]->knob);
+                if (r == 0)
+                        r = knob_normalize(v[i]->knob, v[i]->target, &norm);
+                if (r < 0) {
+                        log_error("apply: %s: invalid target '%s' (%s); nothing changed", v[i]->knob,
+                                  strna(v[i]->target), v[i]->origin ? v[i]->origin : "from the profile");
+                        return EXIT_USAGE;
+                }
+                if (!o->allow_risky && knob_is_risky(v[i]->knob))
+                        strv_push(&risky, v[i]->knob);
+        }
+        if (risky) {
+                _cleanup_free_ char *l = strv_join(risky, ", ");
+                log_error("apply: refused: %s can run code or weaken the kernel; rerun with --allow-risky if you mean "
+                          "it (nothing changed)", l);
+                return EXIT_USAGE;
+        }
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *graphroot = NULL, *found = NULL;
+                if (!streq(v[i]->knob, "containers:driver"))
+                        continue;
+                if (store_has_data(sr, &graphroot, &found) <= 0)
+                        continue;
+                if (o->force) {
+                        log_warning("apply: containers:driver: the store %s holds data (%s): run 'podman system reset' "
+                                    "before podman uses the new driver (removes every image and container)",
+                                    graphroot, found);
+                        continue;
+                }
+                log_error("apply: containers:driver: changing the storage driver from '%s' to '%s' requires 'podman "
+                          "system reset', which removes every image and container in %s (found %s); rerun with "
+                          "--force to write storage.conf anyway, or --skip containers (nothing changed)",
+                          strna(v[i]->current), strna(v[i]->target), graphroot, found);
+                return EXIT_USAGE;
+        }
+        return EXIT_OK;
+}
+
+static int report(struct cmd_ctx *ctx, const struct apply_opts *o, const struct loaded *l,
+                  const struct apply_report *rep, const char *const *targets, size_t n_skipped_root,
+                  size_t n_drift_other) {
+        size_t changed = 0, failed = 0, planned = 0;
+
+        for (size_t i = 0; i < rep->n; i++) {
+                changed += rep->results[i].status == APPLY_CHANGED;
+                failed += rep->results[i].status == APPLY_FAILED;
+                planned += rep->results[i].status == APPLY_PLANNED;
+        }
+        if (o->json) {
+                struct json_object *j = apply_to_json(rep);
+                int r = json_print(j, stdout, 1);
+                json_object_put(j);
+                return r;
+        }
+        if (o->dry_run) {
+                for (size_t i = 0; i < rep->n; i++)
+                        if (rep->results[i].status == APPLY_PLANNED) {
+                                _cleanup_free_ char *d = describe_write(ctx, l->facts, rep->knobs[i], targets[i],
+                                                                        &rep->results[i]);
+                                printf("%s\n", string_sanitize(d));
+                        }
+        } else
+                apply_print_table(rep, stdout, ctx->color);
+        if (failed > 0)
+                return 0; /* the verb says what happened, on stderr */
+        if (rep->n > 0 && !o->dry_run)
+                printf("\n");
+        if (o->dry_run) {
+                if (planned == 0)
+                        printf("nothing to change: every item is already in effect\n");
+                else
+                        printf("dry run: %zu writes, nothing changed\n", planned);
+        } else if (changed > 0)
+                printf("applied %zu change%s as transaction %s; undo with: vpstune rollback\n", changed,
+                       changed == 1 ? "" : "s", rep->tx_id);
+        else if (n_skipped_root == 0 && n_drift_other == 0)
+                printf("nothing to change: every item is already in effect\n");
+        else if (n_skipped_root > 0)
+                printf("nothing to change in the configuration files\n");
+        else
+                printf("nothing to change at runtime\n");
+        if (n_skipped_root > 0)
+                printf("%zu kernel setting%s not applied: %s is not the running machine; 'vpstune generate' writes "
+                       "their persistent form\n", n_skipped_root, n_skipped_root == 1 ? "" : "s", ctx->root);
+        if (n_drift_other > 0)
+                printf("%zu drift item%s take%s effect only through persistent configuration or a remount: see "
+                       "'vpstune plan' and 'vpstune generate'\n", n_drift_other, n_drift_other == 1 ? "" : "s",
+                       n_drift_other == 1 ? "s" : "");
+        return 0;
+}
+
 CMD(apply) {
-        (void) ctx;
-        (void) argc;
-        (void) argv;
-        log_error("'apply' is not implemented yet in this version");
-        return EXIT_USAGE;
+        struct apply_opts o = {};
+        struct loaded l = {};
+        struct apply_ctx actx = APPLY_CTX_INIT;
+        _cleanup_free_ char *state_dir = NULL, *bad = NULL;
+        _cleanup_free_ const struct plan_item **todo = NULL;
+        _cleanup_free_ const char **knobs = NULL;
+        _cleanup_free_ struct apply_change *changes = NULL;
+        _cleanup_free_ const char **targets = NULL;
+        struct apply_result *results = NULL;
+        char **notes = NULL;
+        size_t n = 0, n_skipped_root = 0, n_drift_other = 0, n_write = 0;
+        bool help = false, live = sysroot_is_live(ctx->sr);
+        int dir_fd = -1, lock_fd = -1, code, r;
+
+        code = parse_opts(argc, argv, &o, &help);
+        if (help) {
+                apply_help();
+                goto out;
+        }
+        if (code != EXIT_OK)
+                goto out;
+        if (live && !o.dry_run && geteuid() != 0) {
+                log_error("apply: needs root (try --dry-run to see what it would write); nothing changed");
+                code = EXIT_UNKNOWN;
+                goto out;
+        }
+        state_dir = ctx->state_dir ? xstrdup(ctx->state_dir) : journal_default_state_dir(ctx->root);
+        /* The lock first: the plan must not be read while another apply
+         * is changing what it reads. */
+        if (!o.dry_run) {
+                code = take_lock(state_dir, o.no_wait, &dir_fd, &lock_fd, "apply");
+                if (code != EXIT_OK)
+                        goto out;
+        }
+        code = cmd_load(ctx, o.profile, true, &l);
+        if (code != EXIT_OK)
+                goto out;
+        if (plan_filter(l.plan, o.only, o.skip, &bad) < 0) {
+                log_error("apply: unknown group '%s' (sysctl, block, bdi, zram, mount, attr, prop, containers, nix, sysfs)",
+                          bad);
+                code = EXIT_USAGE;
+                goto out;
+        }
+
+        /* What to do: drift items apply can write; in a sysroot only the
+         * config files, the kernel items listed as skipped. */
+        todo = xcalloc(l.plan->n_items + 1, sizeof *todo);
+        for (size_t i = 0; i < l.plan->n_items; i++) {
+                const struct plan_item *it = &l.plan->items[i];
+                if (it->status != ITEM_DRIFT)
+                        continue;
+                if (!it->writable) {
+                        n_drift_other++;
+                        continue;
+                }
+                todo[n++] = it;
+        }
+        order_zram(todo, n);
+        knobs = xcalloc(n + 1, sizeof *knobs);
+        targets = xcalloc(n + 1, sizeof *targets);
+        changes = xcalloc(n + 1, sizeof *changes);
+        results = xcalloc(n + 1, sizeof *results);
+        notes = xcalloc(n + 1, sizeof *notes);
+        {
+                /* Writable items first (in plan order), then the skipped. */
+                const struct plan_item **w = xcalloc(n + 1, sizeof *w);
+                size_t k = 0;
+                for (size_t i = 0; i < n; i++)
+                        if (live || is_config_group(todo[i]->group))
+                                w[k++] = todo[i];
+                n_write = k;
+                for (size_t i = 0; i < n; i++)
+                        if (!(live || is_config_group(todo[i]->group)))
+                                w[k++] = todo[i];
+                memcpy(todo, w, n * sizeof *w);
+                free(w);
+        }
+        for (size_t i = 0; i < n; i++) {
+                knobs[i] = todo[i]->knob;
+                targets[i] = todo[i]->target;
+                changes[i] = (struct apply_change) { todo[i]->knob, todo[i]->target };
+                if (i >= n_write) {
+                        results[i].status = APPLY_SKIPPED;
+                        results[i].old_value = xstrdup(todo[i]->current);
+                        notes[i] = xasprintf("not applied: a kernel setting, and %s is not the running machine",
+                                             ctx->root);
+                        n_skipped_root++;
+                }
+        }
+        code = check_items(ctx->sr, &o, todo, n_write);
+        if (code != EXIT_OK)
+                goto out;
+
+        actx.sr = ctx->sr;
+        actx.state_dir = state_dir;
+        actx.profile = l.plan->profile;
+        actx.dry_run = o.dry_run;
+        actx.keep_partial = o.keep_partial;
+        actx.allow_risky = o.allow_risky;
+        actx.force = o.force;
+        actx.wait_lock = !o.no_wait;
+        actx.lock_fd = lock_fd;
+        /* Even with nothing to write: apply_items checks for an
+         * unfinished transaction. */
+        r = apply_items(&actx, changes, n_write, results);
+        if (r == -EUCLEAN) {
+                _cleanup_free_ char *id = NULL;
+                if (dir_fd >= 0)
+                        (void) journal_find_incomplete(dir_fd, &id);
+                log_error("apply: transaction %s in %s is unfinished (interrupted apply): run 'vpstune rollback' "
+                          "to restore it, then apply again; nothing changed", strna(id), state_dir);
+                code = EXIT_USAGE;
+                goto out;
+        }
+        if (r == -EWOULDBLOCK) {
+                log_error("apply: another apply or rollback is running (lock held on %s)", state_dir);
+                code = EXIT_UNKNOWN;
+                goto out;
+        }
+        {
+                struct apply_report rep = { .n = n, .knobs = knobs, .results = results, .notes = notes,
+                                            .tx_id = actx.tx_id, .dry_run = o.dry_run };
+                bool failed = false;
+
+                (void) report(ctx, &o, &l, &rep, targets, n_skipped_root, n_drift_other);
+                for (size_t i = 0; i < n_write; i++)
+                        if (results[i].status == APPLY_FAILED) {
+                                failed = true;
+                                log_error("apply: %s: %s", knobs[i], strna(results[i].message));
+                        }
+                if (r == -EIO) {
+                        log_error("apply: the automatic rollback of transaction %s could not restore everything: "
+                                  "it stays open; run 'vpstune rollback' to retry", strna(actx.tx_id));
+                        code = EXIT_UNKNOWN;
+                } else if (failed) {
+                        if (actx.rolled_back)
+                                log_error("apply: rolled back; nothing changed");
+                        else if (actx.tx_id)
+                                log_error("apply: kept the changes that worked (--keep-partial) as transaction %s; "
+                                          "undo with: vpstune rollback", actx.tx_id);
+                        else
+                                log_error("apply: nothing changed");
+                        code = EXIT_FINDINGS;
+                } else if (r < 0) {
+                        log_error_errno(r, "apply: %m");
+                        code = r == -EINVAL || r == -EPERM ? EXIT_USAGE : EXIT_UNKNOWN;
+                } else
+                        code = EXIT_OK;
+        }
+out:
+        if (lock_fd >= 0)
+                journal_unlock(lock_fd);
+        if (dir_fd >= 0)
+                close(dir_fd);
+        apply_results_free(results, n);
+        for (size_t i = 0; notes && i < n; i++)
+                free(notes[i]);
+        free(notes);
+        apply_ctx_done(&actx);
+        loaded_done(&l);
+        strv_free(o.only);
+        strv_free(o.skip);
+        return code;
 }

@@ -1,12 +1,217 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * vpstune rollback: the undo stack of apply. Without arguments it restores
+ * the newest transaction that is not rolled back yet (a finished apply, or
+ * one a crash left unfinished); --to ID picks one; --list shows them all.
+ * Every restored value is read back and reported as verified or not.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "apply/apply.h"
+#include "apply/journal.h"
 #include "cmd/cmd.h"
 #include "log.h"
+#include "output/apply-render.h"
+#include "output/json.h"
+#include "util.h"
 
-/* Not built yet: says so and exits 2 (usage), never pretends. */
+static void rollback_help(void) {
+        printf("Usage: vpstune [--root DIR] [--state-dir DIR] rollback [--list | --to ID]\n"
+               "                     [--force] [--no-wait] [--json]\n"
+               "\n"
+               "Undoes an apply from its journal: every original value the transaction\n"
+               "recorded is put back, newest first, and read back to verify it. Without\n"
+               "--to, the newest transaction that is not rolled back yet is undone (also\n"
+               "one that a crash or kill left unfinished); run it again to undo the one\n"
+               "before. A transaction whose values could not all be restored stays open,\n"
+               "so rollback can be retried.\n"
+               "\n"
+               "  -l, --list       list the transactions: ID, TIME, PROFILE, STATE\n"
+               "                   (committed, incomplete, rolled-back), CHANGES\n"
+               "  -t, --to ID      roll back this transaction\n"
+               "      --force      allow disruptive restores (swapoff of a zram swap\n"
+               "                   that holds pages)\n"
+               "      --no-wait    fail at once if another apply or rollback runs\n"
+               "  -j, --json       machine-readable output\n"
+               "  -h, --help       this help\n"
+               "\n"
+               "Needs root on the live machine.\n"
+               "\n"
+               "Exit status: 0 restored and verified, or nothing to roll back; 2 usage\n"
+               "error or no such transaction; 3 no permission, lock busy with --no-wait,\n"
+               "unusable state directory, or some value could not be restored.\n");
+}
+
+enum { OPT_NOWAIT = 256, OPT_FORCE };
+
+static int list_transactions(struct cmd_ctx *ctx, const char *state_dir, bool json) {
+        struct journal_tx *a = NULL;
+        size_t n = 0;
+        int fd = -1, r;
+
+        r = journal_state_open(state_dir, false, &fd);
+        if (r < 0 && r != -ENOENT) {
+                log_error_errno(r, "rollback: cannot open the state directory '%s': %m", state_dir);
+                return EXIT_UNKNOWN;
+        }
+        if (fd >= 0) {
+                r = journal_list(fd, &a, &n);
+                close(fd);
+                if (r < 0) {
+                        log_error_errno(r, "rollback: cannot list the journal in '%s': %m", state_dir);
+                        return EXIT_UNKNOWN;
+                }
+        }
+        if (json) {
+                struct json_object *j = rollback_list_to_json(a, n);
+                r = json_print(j, stdout, 1);
+                json_object_put(j);
+        } else if (n == 0) {
+                printf("no transactions in %s\n", state_dir);
+                r = 0;
+        } else
+                r = rollback_print_list(a, n, stdout, ctx->color);
+        journal_tx_array_free(a, n);
+        return r < 0 ? EXIT_UNKNOWN : EXIT_OK;
+}
+
 CMD(rollback) {
-        (void) ctx;
-        (void) argc;
-        (void) argv;
-        log_error("'rollback' is not implemented yet in this version");
-        return EXIT_USAGE;
+        static const struct option opts[] = {
+                { "list", no_argument, NULL, 'l' },
+                { "to", required_argument, NULL, 't' },
+                { "force", no_argument, NULL, OPT_FORCE },
+                { "no-wait", no_argument, NULL, OPT_NOWAIT },
+                { "json", no_argument, NULL, 'j' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        _cleanup_free_ char *state_dir = NULL;
+        struct apply_ctx actx = APPLY_CTX_INIT;
+        struct rollback_result rb = {};
+        const char *to = NULL;
+        bool list = false, json = false, no_wait = false, force = false;
+        int c, r, dir_fd = -1, lock_fd = -1, code;
+
+        while ((c = getopt_long(argc, argv, "lt:jh", opts, NULL)) != -1)
+                switch (c) {
+                case 'l':
+                        list = true;
+                        break;
+                case 't':
+                        to = optarg;
+                        break;
+                case OPT_FORCE:
+                        force = true;
+                        break;
+                case OPT_NOWAIT:
+                        no_wait = true;
+                        break;
+                case 'j':
+                        json = true;
+                        break;
+                case 'h':
+                        rollback_help();
+                        return EXIT_OK;
+                default:
+                        return EXIT_USAGE;
+                }
+        if (optind < argc) {
+                log_error("rollback: unexpected argument '%s'", argv[optind]);
+                return EXIT_USAGE;
+        }
+        if (list && to) {
+                log_error("rollback: --list and --to exclude each other");
+                return EXIT_USAGE;
+        }
+        if (to && !journal_id_is_valid(to)) {
+                log_error("rollback: '%s' is not a transaction ID (see 'vpstune rollback --list')", to);
+                return EXIT_USAGE;
+        }
+        state_dir = ctx->state_dir ? xstrdup(ctx->state_dir) : journal_default_state_dir(ctx->root);
+        if (list)
+                return list_transactions(ctx, state_dir, json);
+
+        if (sysroot_is_live(ctx->sr) && geteuid() != 0) {
+                log_error("rollback: needs root; nothing changed");
+                return EXIT_UNKNOWN;
+        }
+        r = journal_state_open(state_dir, false, &dir_fd);
+        if (r == -ENOENT) {
+                if (to) {
+                        log_error("rollback: no transaction '%s' in %s", to, state_dir);
+                        return EXIT_USAGE;
+                }
+                printf("nothing to roll back (no journal in %s)\n", state_dir);
+                return EXIT_OK;
+        }
+        if (r < 0) {
+                log_error_errno(r, "rollback: state directory '%s' is unusable: %m", state_dir);
+                return EXIT_UNKNOWN;
+        }
+        r = journal_lock(dir_fd, false, &lock_fd);
+        if (r == -EWOULDBLOCK && !no_wait) {
+                fprintf(stderr, "vpstune: waiting for another apply or rollback to finish (lock held on %s)...\n",
+                        state_dir);
+                fflush(stderr);
+                r = journal_lock(dir_fd, true, &lock_fd);
+        }
+        if (r < 0) {
+                if (r == -EWOULDBLOCK)
+                        log_error("rollback: another apply or rollback is running (lock held on %s)", state_dir);
+                else
+                        log_error_errno(r, "rollback: cannot lock '%s': %m", state_dir);
+                close(dir_fd);
+                return EXIT_UNKNOWN;
+        }
+
+        actx.sr = ctx->sr;
+        actx.state_dir = state_dir;
+        actx.force = force;
+        actx.lock_fd = lock_fd;
+        r = rollback_tx(&actx, to, &rb);
+        switch (r) {
+        case 0:
+        case -EIO:
+                if (json) {
+                        struct json_object *j = rollback_to_json(&rb, r == 0);
+                        (void) json_print(j, stdout, 1);
+                        json_object_put(j);
+                } else {
+                        (void) rollback_print_table(&rb, stdout, ctx->color);
+                        if (r == 0)
+                                printf("\nrolled back transaction %s: %zu value%s restored and verified\n", rb.tx_id,
+                                       rb.n_items, rb.n_items == 1 ? "" : "s");
+                }
+                if (rb.damaged)
+                        log_warning("rollback: the journal of %s had damaged lines; they were ignored", strna(rb.tx_id));
+                if (r == -EIO)
+                        log_error("rollback: some values of transaction %s could not be restored (see above); the "
+                                  "transaction stays open and 'vpstune rollback' can be retried", strna(rb.tx_id));
+                code = r == 0 ? EXIT_OK : EXIT_UNKNOWN;
+                break;
+        case -ENOENT:
+                if (to) {
+                        log_error("rollback: no transaction '%s' in %s", to, state_dir);
+                        code = EXIT_USAGE;
+                } else {
+                        printf("nothing to roll back: every transaction in %s is rolled back already\n", state_dir);
+                        code = EXIT_OK;
+                }
+                break;
+        case -EALREADY:
+                printf("transaction %s is rolled back already; nothing to do\n", to);
+                code = EXIT_OK;
+                break;
+        default:
+                log_error_errno(r, "rollback: %m");
+                code = r == -EINVAL ? EXIT_USAGE : EXIT_UNKNOWN;
+        }
+        rollback_result_done(&rb);
+        apply_ctx_done(&actx);
+        journal_unlock(lock_fd);
+        close(dir_fd);
+        return code;
 }

@@ -33,7 +33,9 @@ int cmd_load(struct cmd_ctx *ctx, const char *profile_name, bool want_plan, stru
                 else
                         log_error_errno(r, "cannot load profile '%s': %m", profile_name);
                 loaded_done(&l);
-                return r == -EPERM || r == -EACCES ? EXIT_UNKNOWN : EXIT_USAGE;
+                /* A profile refused for its owner or mode is bad input (2), like a
+                 * malformed one; one we could not read at all is 3. */
+                return r == -EACCES ? EXIT_UNKNOWN : EXIT_USAGE;
         }
         if (want_plan) {
                 r = plan_build(ctx->sr, l.facts, l.profile, &l.plan, &err);

@@ -52,7 +52,8 @@ static const struct fs_facts *primary_mount(const struct facts *f, const struct 
 }
 
 /* Value of option name in a list: "zstd:2" for compress, "on" for a flag,
- * "off" when absent, with the usual no-prefix pairs. */
+ * "off" when absent ("no" for compress, as mount(8) spells it and the knob
+ * layer reads it back). */
 static char *option_value(char *const *opts, const char *name) {
         size_t nl = strlen(name);
         for (char *const *o = opts; o && *o; o++) {
@@ -61,7 +62,7 @@ static char *option_value(char *const *opts, const char *name) {
                 if (streq(*o, name))
                         return xstrdup("on");
         }
-        return xstrdup("off");
+        return xstrdup(streq(name, "compress") || streq(name, "compress-force") ? "no" : "off");
 }
 
 static const char *real_mechanism(const char *opt) {

@@ -43,7 +43,7 @@ EOP
 test_expect_success 'a profile others can write is refused as root; --insecure-profile accepts it' '
 	chmod 0666 "$PD/open.conf" &&
 	{ vpstune --state-dir "$ST" apply -p "$PD/open.conf" 2>err; rc=$?; } &&
-	cat err && test $rc = 3 &&
+	cat err && test $rc = 2 &&
 	grep -q "writable by group or others" err &&
 	state >now && test_cmp "$TEST_TMP/orig.state" now &&
 	vpstune --insecure-profile --state-dir "$ST" apply -p "$PD/open.conf" >out &&

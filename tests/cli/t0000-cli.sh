@@ -38,4 +38,28 @@ test_expect_success 'write errors on stdout are reported (full disk)' '
 	fi
 '
 
+test_expect_success 'every command has --help that names its usage' '
+	for c in detect profiles plan apply verify rollback generate check-config; do
+		vpstune $c --help >out || { echo "$c --help failed"; exit 1; }
+		grep -q "^Usage: vpstune.* $c" out || { echo "$c --help has no usage line"; exit 1; }
+	done
+'
+
+test_expect_code 2 'a command not built yet says so and exits 2' '
+	vpstune bench 2>err; rc=$?; grep -q "not implemented yet" err; exit $rc
+'
+
+test_expect_success 'the man page and README document every command' '
+	for c in detect profiles plan apply verify rollback generate check-config; do
+		sed "s/[\\]-/-/g" "$SRCDIR/man/vpstune.8" | grep -q "^\.B $c" || { echo "man: $c"; exit 1; }
+		grep -q "vpstune $c" "$SRCDIR/README.md" || { echo "README: $c"; exit 1; }
+	done
+'
+
+test_expect_success 'the man page renders without warnings' '
+	if command -v groff >/dev/null; then
+		groff -ww -man -Tutf8 "$SRCDIR/man/vpstune.8" >/dev/null 2>err && test ! -s err
+	fi
+'
+
 test_done

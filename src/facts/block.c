@@ -286,23 +286,6 @@ static char *driver_of(struct sysroot *sr, const char *name) {
 
 /* ---- filesystem identifiers ---- */
 
-/* Mutable lookup by kernel name: the disk, and the partition if name is one. */
-static struct disk_facts *find_dev(struct facts *f, const char *name, struct partition_facts **ret_part) {
-        for (size_t i = 0; i < f->n_disks; i++) {
-                struct disk_facts *d = &f->disks[i];
-                if (streq(d->name, name)) {
-                        *ret_part = NULL;
-                        return d;
-                }
-                for (size_t j = 0; j < d->n_partitions; j++)
-                        if (streq(d->partitions[j].name, name)) {
-                                *ret_part = &d->partitions[j];
-                                return d;
-                        }
-        }
-        return NULL;
-}
-
 static void set_if_unknown(char **field, const char *value) {
         if (!*field && value && *value)
                 *field = xstrdup(value);
@@ -452,7 +435,7 @@ static void collect_by_links(struct sysroot *sr, struct facts *f) {
                                 continue;
                         b = strrchr(target, '/');
                         b = b ? b + 1 : target;
-                        d = find_dev(f, b, &p);
+                        d = facts_find_dev(f, b, &p);
                         if (!d)
                                 continue;
                         value = udev_unescape(*l);

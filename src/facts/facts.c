@@ -198,16 +198,9 @@ const struct fs_facts *facts_find_mount(const struct facts *f, const char *mount
         return NULL;
 }
 
-const struct disk_facts *facts_disk_of_source(const struct facts *f, const char *source,
-                                              const struct partition_facts **ret_part) {
-        const char *name;
-
-        if (!source)
-                return NULL;
-        name = strrchr(source, '/');
-        name = name ? name + 1 : source;
+struct disk_facts *facts_find_dev(struct facts *f, const char *name, struct partition_facts **ret_part) {
         for (size_t i = 0; i < f->n_disks; i++) {
-                const struct disk_facts *d = &f->disks[i];
+                struct disk_facts *d = &f->disks[i];
                 if (streq(d->name, name)) {
                         if (ret_part)
                                 *ret_part = NULL;
@@ -221,6 +214,24 @@ const struct disk_facts *facts_disk_of_source(const struct facts *f, const char 
                         }
         }
         return NULL;
+}
+
+const struct disk_facts *facts_disk_of_source(const struct facts *f, const char *source,
+                                              const struct partition_facts **ret_part) {
+        struct partition_facts *p;
+        struct disk_facts *d;
+        const char *name;
+
+        if (!source)
+                return NULL;
+        name = strrchr(source, '/');
+        name = name ? name + 1 : source;
+        /* facts_find_dev() only reads f; casting const away here keeps one
+         * lookup loop, and what it returns goes back out as const. */
+        d = facts_find_dev((struct facts *) f, name, &p);
+        if (d && ret_part)
+                *ret_part = p;
+        return d;
 }
 
 bool facts_fs_is_storage(const struct facts *f, const struct fs_facts *m) {

@@ -166,6 +166,10 @@ static inline void facts_freep(struct facts **f) {
 /* Lookups used by plan/generate. */
 const struct disk_facts *facts_find_disk(const struct facts *f, const char *name);
 const struct fs_facts *facts_find_mount(const struct facts *f, const char *mountpoint);
+/* Mutable lookup by kernel name ("sda", "sda4"): the disk, and in
+ * *ret_part (may be NULL) the partition if name is one, else NULL. Returns
+ * NULL and leaves *ret_part untouched if no disk or partition has that name. */
+struct disk_facts *facts_find_dev(struct facts *f, const char *name, struct partition_facts **ret_part);
 /* The disk (and partition, may be NULL) that holds a "/dev/sda4"-style source. */
 const struct disk_facts *facts_disk_of_source(const struct facts *f, const char *source,
                                               const struct partition_facts **ret_part);

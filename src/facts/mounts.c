@@ -203,22 +203,6 @@ static char *devname_of_majmin(struct sysroot *sr, const char *majmin) {
         return xstrdup(b ? b + 1 : canon);
 }
 
-static struct disk_facts *find_dev(struct facts *f, const char *name, struct partition_facts **ret_part) {
-        for (size_t i = 0; i < f->n_disks; i++) {
-                struct disk_facts *d = &f->disks[i];
-                if (streq(d->name, name)) {
-                        *ret_part = NULL;
-                        return d;
-                }
-                for (size_t j = 0; j < d->n_partitions; j++)
-                        if (streq(d->partitions[j].name, name)) {
-                                *ret_part = &d->partitions[j];
-                                return d;
-                        }
-        }
-        return NULL;
-}
-
 /* The btrfs filesystem (sys/fs/btrfs/<uuid>) that has devname among its
  * devices; NULL if none. */
 static char *btrfs_uuid_of(struct sysroot *sr, char **uuids, const char *devname) {
@@ -347,14 +331,14 @@ void facts_collect_mounts(struct sysroot *sr, struct facts *f) {
                 struct fs_facts *m = &arr[i];
                 _cleanup_free_ char *devname = source_devname(sr, f, m->source);
                 struct partition_facts *p = NULL;
-                struct disk_facts *d = devname ? find_dev(f, devname, &p) : NULL;
+                struct disk_facts *d = devname ? facts_find_dev(f, devname, &p) : NULL;
 
                 if (!d && !startswith(m->majmin, "0:")) {
                         /* "<dev>/root" and other names that are no node:
                          * the device number of a block-backed mount is real. */
                         free(devname);
                         devname = devname_of_majmin(sr, m->majmin);
-                        d = devname ? find_dev(f, devname, &p) : NULL;
+                        d = devname ? facts_find_dev(f, devname, &p) : NULL;
                 }
 
                 if (m->fstype && streq(m->fstype, "btrfs"))

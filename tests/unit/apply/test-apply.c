@@ -20,40 +20,17 @@
 #include "knobs/knob.h"
 #include "sysroot.h"
 #include "util.h"
+#include "tests/unit/sysroot-fixture.h"
 
 static char root[256];
 static char *state_dir;
 
-static int rm_cb(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
-        (void) st, (void) flag, (void) ftw;
-        return remove(p);
-}
-
 static void put(const char *rel, const char *content) {
-        _cleanup_free_ char *p = xasprintf("%s/%s", root, rel);
-        for (char *s = p + strlen(root) + 1; *s; s++)
-                if (*s == '/') {
-                        *s = '\0';
-                        (void) mkdir(p, 0755);
-                        *s = '/';
-                }
-        FILE *f = fopen(p, "w");
-        assert_non_null(f);
-        fputs(content, f);
-        fclose(f);
+        fixture_put(root, rel, content);
 }
 
 static char *get(const char *rel) {
-        _cleanup_free_ char *p = xasprintf("%s/%s", root, rel);
-        char buf[8192];
-        size_t n;
-        FILE *f = fopen(p, "r");
-        if (!f)
-                return NULL;
-        n = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[n] = '\0';
-        return xstrdup(buf);
+        return fixture_get(root, rel);
 }
 
 static const char storage[] = "# keep me\n[storage]\ndriver = \"overlay\" # default\ngraphroot = \"/x\"\n";
@@ -69,7 +46,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
         (void) state;
-        nftw(root, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+        nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
         free(state_dir);
         return 0;
 }

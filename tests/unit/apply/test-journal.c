@@ -16,13 +16,9 @@
 
 #include "apply/journal.h"
 #include "util.h"
+#include "tests/unit/sysroot-fixture.h"
 
 static char tmp[256];
-
-static int rm_cb(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
-        (void) st, (void) flag, (void) ftw;
-        return remove(p);
-}
 
 static int setup(void **state) {
         (void) state;
@@ -33,7 +29,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
         (void) state;
-        nftw(tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+        nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
         return 0;
 }
 

@@ -18,50 +18,16 @@
 #include "knobs/knob.h"
 #include "sysroot.h"
 #include "util.h"
+#include "tests/unit/sysroot-fixture.h"
 
 static char root[256];
 
-static int rm_cb(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
-        (void) st, (void) flag, (void) ftw;
-        return remove(p);
-}
-
-static void mkdir_p(const char *rel) {
-        _cleanup_free_ char *p = xasprintf("%s/%s", root, rel);
-        for (char *s = p + strlen(root) + 1; *s; s++)
-                if (*s == '/') {
-                        *s = '\0';
-                        (void) mkdir(p, 0755);
-                        *s = '/';
-                }
-        (void) mkdir(p, 0755);
-}
-
 static void put(const char *rel, const char *content) {
-        _cleanup_free_ char *dir = xstrdup(rel), *p = xasprintf("%s/%s", root, rel);
-        char *slash = strrchr(dir, '/');
-        FILE *f;
-        if (slash) {
-                *slash = '\0';
-                mkdir_p(dir);
-        }
-        f = fopen(p, "w");
-        assert_non_null(f);
-        fputs(content, f);
-        fclose(f);
+        fixture_put(root, rel, content);
 }
 
 static char *get(const char *rel) {
-        _cleanup_free_ char *p = xasprintf("%s/%s", root, rel);
-        char buf[8192];
-        size_t n;
-        FILE *f = fopen(p, "r");
-        if (!f)
-                return NULL;
-        n = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[n] = '\0';
-        return xstrdup(buf);
+        return fixture_get(root, rel);
 }
 
 static int setup(void **state) {
@@ -75,12 +41,12 @@ static int setup(void **state) {
         put("proc/sys/kernel/sched_domain/x", "1 \t 2\n 3\n");
         put("sys/devices/virtual/block/loop0/queue/scheduler", "[mq-deadline] none\n");
         put("sys/devices/virtual/block/loop0/queue/read_ahead_kb", "128\n");
-        mkdir_p("sys/block");
+        fixture_mkdir_p(root, "sys/block");
         {
                 _cleanup_free_ char *l1 = xasprintf("%s/sys/block/loop0", root);
                 _cleanup_free_ char *l2 = xasprintf("%s/sys/kernel/evil/p", root);
                 assert_int_equal(symlink("../devices/virtual/block/loop0", l1), 0);
-                mkdir_p("sys/kernel/evil");
+                fixture_mkdir_p(root, "sys/kernel/evil");
                 assert_int_equal(symlink("../../../etc/passwd", l2), 0);
         }
         put("sys/kernel/mm/transparent_hugepage/enabled", "always [madvise] never\n");
@@ -99,7 +65,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
         (void) state;
-        nftw(root, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+        nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
         return 0;
 }
 
@@ -420,7 +386,7 @@ static void test_conf_kinds_in_sysroot(void **state) {
         (void) state;
         put("etc/containers/storage.conf", storage_conf);
         assert_int_equal(chmod(p, 0640), 0);
-        mkdir_p("etc/nix");
+        fixture_mkdir_p(root, "etc/nix");
         assert_int_equal(sysroot_open(root, &sr), 0);
 
         assert_int_equal(knob_read(sr, "containers:@file", &snap), 0);

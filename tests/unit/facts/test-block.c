@@ -17,46 +17,16 @@
 
 #include "facts/facts.h"
 #include "util.h"
+#include "tests/unit/sysroot-fixture.h"
 
 static char root[256];
 
-static void mkdir_p(const char *rel) {
-        _cleanup_free_ char *p = xasprintf("%s/%s", root, rel);
-        for (char *s = p + strlen(root) + 1; *s; s++)
-                if (*s == '/') {
-                        *s = '\0';
-                        (void) mkdir(p, 0755);
-                        *s = '/';
-                }
-        (void) mkdir(p, 0755);
-}
-
 static void put(const char *rel, const char *content) {
-        _cleanup_free_ char *dir = xstrdup(rel);
-        _cleanup_free_ char *p = xasprintf("%s/%s", root, rel);
-        char *slash = strrchr(dir, '/');
-        FILE *f;
-
-        if (slash) {
-                *slash = '\0';
-                mkdir_p(dir);
-        }
-        f = fopen(p, "we");
-        assert_non_null(f);
-        fputs(content, f);
-        assert_int_equal(fclose(f), 0);
+        fixture_put(root, rel, content);
 }
 
 static void link_(const char *rel, const char *target) {
-        _cleanup_free_ char *dir = xstrdup(rel);
-        _cleanup_free_ char *p = xasprintf("%s/%s", root, rel);
-        char *slash = strrchr(dir, '/');
-
-        if (slash) {
-                *slash = '\0';
-                mkdir_p(dir);
-        }
-        assert_int_equal(symlink(target, p), 0);
+        fixture_link(root, rel, target);
 }
 
 /* dir + "/" + name: keeps path literals free of absolute-looking prefixes. */
@@ -178,13 +148,6 @@ static int setup(void **state) {
         put("run/udev/data/b8:3", "S:disk/by-uuid/swap-uuid\nE:ID_FS_TYPE=swap\nE:ID_FS_UUID=5a6b7c8d-swap\nE:ID_PART_TABLE_TYPE=gpt\n");
         put("run/udev/data/b8:0", "E:ID_PART_TABLE_TYPE=gpt\n");
         return 0;
-}
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
-        (void) st;
-        (void) flag;
-        (void) ftw;
-        return remove(p);
 }
 
 static int teardown(void **state) {

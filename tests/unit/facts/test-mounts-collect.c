@@ -16,61 +16,22 @@
 
 #include "facts/facts.h"
 #include "util.h"
+#include "tests/unit/sysroot-fixture.h"
 
 static char root[256];
 
-static void mkdir_p(const char *base, const char *rel) {
-        _cleanup_free_ char *p = xasprintf("%s/%s", base, rel);
-        for (char *s = p + strlen(base) + 1; *s; s++)
-                if (*s == '/') {
-                        *s = '\0';
-                        (void) mkdir(p, 0755);
-                        *s = '/';
-                }
-        (void) mkdir(p, 0755);
-}
-
-static void parent_of(const char *base, const char *rel) {
-        _cleanup_free_ char *dir = xstrdup(rel);
-        char *slash = strrchr(dir, '/');
-        if (slash) {
-                *slash = '\0';
-                mkdir_p(base, dir);
-        }
-}
-
-static void put_in(const char *base, const char *rel, const char *content) {
-        _cleanup_free_ char *p = xasprintf("%s/%s", base, rel);
-        FILE *f;
-
-        parent_of(base, rel);
-        f = fopen(p, "we");
-        assert_non_null(f);
-        fputs(content, f);
-        assert_int_equal(fclose(f), 0);
-}
-
 static void put(const char *rel, const char *content) {
-        put_in(root, rel, content);
+        fixture_put(root, rel, content);
 }
 
 static void link_(const char *rel, const char *target) {
-        _cleanup_free_ char *p = xasprintf("%s/%s", root, rel);
-        parent_of(root, rel);
-        assert_int_equal(symlink(target, p), 0);
+        fixture_link(root, rel, target);
 }
 
 /* dir + "/" + name: keeps path literals free of absolute-looking prefixes. */
 static void put_attr(const char *dir, const char *name, const char *content) {
         _cleanup_free_ char *rel = xasprintf("%s/%s", dir, name);
         put(rel, content);
-}
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
-        (void) st;
-        (void) flag;
-        (void) ftw;
-        return remove(p);
 }
 
 static void mktemp_root(char *buf, size_t sz) {
@@ -130,7 +91,7 @@ static int setup(void **state) {
 
         /* btrfs: UUID1 on sda4 with a BDI link (5.x+), UUID2 on dm-0
          * without one (older kernel) */
-        mkdir_p(root, "sys/fs/btrfs/features");
+        fixture_mkdir_p(root, "sys/fs/btrfs/features");
         link_("sys/fs/btrfs/" UUID1 "/devices/sda4", "../../../../devices/pci0000:00/0000:00:03.0/virtio2/host0/target0:0:0/0:0:0:0/block/sda/sda4");
         link_("sys/fs/btrfs/" UUID1 "/bdi", "../../../devices/virtual/bdi/btrfs-1");
         link_("sys/fs/btrfs/" UUID2 "/devices/dm-0", "../../../../devices/virtual/block/dm-0");
@@ -226,7 +187,7 @@ static void test_proc1_fallback(void **state) {
 
         (void) state;
         mktemp_root(dir, sizeof dir);
-        put_in(dir, "proc/1/mountinfo", "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n");
+        fixture_put(dir, "proc/1/mountinfo", "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n");
         f = collect(dir);
         assert_int_equal(f->n_fs, 1);
         assert_string_equal(f->fs[0].mountpoint, "/");

@@ -6,16 +6,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <stdio.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "facts/facts.h"
 #include "sysroot.h"
 #include "util.h"
+#include "tests/unit/sysroot-fixture.h"
 
 static const struct {
         const char *name, *text;
@@ -107,52 +101,6 @@ static void test_huge_value(void **state) {
 }
 
 /* ---- collector against a sysroot in a temporary directory ---- */
-
-struct fixture_file {
-        const char *path; /* relative to the sysroot */
-        const char *data; /* NULL with link: a symlink to link */
-        const char *link;
-};
-
-static void write_file(const char *root, const struct fixture_file *ff) {
-        _cleanup_free_ char *path = xasprintf("%s/%s", root, ff->path);
-        int fd;
-
-        for (char *s = path + strlen(root) + 1; (s = strchr(s, '/')); s++) {
-                *s = '\0';
-                assert_true(mkdir(path, 0755) == 0 || errno == EEXIST);
-                *s = '/';
-        }
-        if (ff->link) {
-                assert_int_equal(symlink(ff->link, path), 0);
-                return;
-        }
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        assert_true(fd >= 0);
-        assert_int_equal(write(fd, ff->data, strlen(ff->data)), (ssize_t) strlen(ff->data));
-        close(fd);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-        (void) st;
-        (void) flag;
-        (void) ftw;
-        return remove(path);
-}
-
-static char *make_sysroot(const struct fixture_file *files, size_t n) {
-        char *dir = xstrdup("/tmp/vpstune-test-facts.XXXXXX");
-
-        assert_non_null(mkdtemp(dir));
-        for (size_t i = 0; i < n && files[i].path; i++)
-                write_file(dir, &files[i]);
-        return dir;
-}
-
-static void remove_sysroot(char *dir) {
-        assert_int_equal(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-        free(dir);
-}
 
 static const struct collect_case {
         const char *name;

@@ -9,24 +9,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <stdio.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "facts/facts.h"
 #include "sysroot.h"
 #include "util.h"
+#include "tests/unit/sysroot-fixture.h"
 
-struct fixture_file {
-        const char *path; /* relative to the sysroot; ending in '/' = directory */
-        const char *data;
-        size_t len;
-};
-#define F(p, s) { p, s, sizeof(s) - 1 }
-#define D(p) { p "/", NULL, 0 }
+#define F(p, s) { .path = p, .data = s, .len = sizeof(s) - 1 }
+#define D(p) { .path = p "/" }
 
 #define CPU_VM "processor : 0\nvendor_id : GenuineIntel\ncpu family : 6\nmodel : 85\nflags : fpu hypervisor avx2\n"
 #define CPU_METAL "processor : 0\nvendor_id : GenuineIntel\ncpu family : 6\nmodel : 85\nflags : fpu avx2\n"
@@ -146,44 +135,6 @@ static const struct virt_case {
             F("sys/firmware/acpi/tables/DSDT", "short"), F("proc/device-tree/hypervisor/compatible", "") },
           NULL, NULL, NULL, NULL },
 };
-
-static void write_file(const char *root, const struct fixture_file *ff) {
-        _cleanup_free_ char *path = xasprintf("%s/%s", root, ff->path);
-        int fd;
-
-        for (char *s = path + strlen(root) + 1; (s = strchr(s, '/')); s++) {
-                *s = '\0';
-                assert_true(mkdir(path, 0755) == 0 || errno == EEXIST);
-                *s = '/';
-        }
-        if (path[strlen(path) - 1] == '/')
-                return;
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        assert_true(fd >= 0);
-        assert_int_equal(write(fd, ff->data, ff->len), (ssize_t) ff->len);
-        close(fd);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-        (void) st;
-        (void) flag;
-        (void) ftw;
-        return remove(path);
-}
-
-static char *make_sysroot(const struct fixture_file *files, size_t n) {
-        char *dir = xstrdup("/tmp/vpstune-test-virt.XXXXXX");
-
-        assert_non_null(mkdtemp(dir));
-        for (size_t i = 0; i < n && files[i].path; i++)
-                write_file(dir, &files[i]);
-        return dir;
-}
-
-static void remove_sysroot(char *dir) {
-        assert_int_equal(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-        free(dir);
-}
 
 static struct facts *collect(struct sysroot *sr) {
         struct facts *f = xcalloc(1, sizeof *f);

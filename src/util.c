@@ -317,3 +317,36 @@ char *string_sanitize(char *s) {
         }
         return s;
 }
+
+/* Beyond 2^52 every double is an integer already. */
+#define UTIL_INTEGRAL_LIMIT 4503599627370496.0
+
+double util_floor(double x) {
+        double t;
+        if (!(x > -UTIL_INTEGRAL_LIMIT && x < UTIL_INTEGRAL_LIMIT))
+                return x; /* NaN, infinite, or integral */
+        t = (double) (long long) x; /* truncates toward zero */
+        return t > x ? t - 1.0 : t;
+}
+
+double util_ceil(double x) {
+        return -util_floor(-x);
+}
+
+double util_round(double x) {
+        double f;
+        if (x < 0)
+                return -util_round(-x);
+        f = util_floor(x);
+        /* x - f is exact here, so 0.49999999999999994 stays 0 (unlike floor(x + 0.5)). */
+        return x - f >= 0.5 ? f + 1.0 : f;
+}
+
+double util_fmod(double x, double y) {
+        double q;
+        if (y == 0 || x != x || y != y)
+                return 0.0 / 0.0;
+        q = x / y;
+        q = q < 0 ? util_ceil(q) : util_floor(q);
+        return x - q * y;
+}

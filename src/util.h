@@ -102,5 +102,14 @@ char **strv_split(const char *s, const char *seps);
  * reach a terminal as escape sequences. Returns s. */
 char *string_sanitize(char *s);
 
+/* floor, ceil, round (half away from zero) and fmod without libm: one
+ * shared object less to map at every start (bench/), for the few
+ * expressions profiles evaluate. Exact for |x| < 2^52; NaN and infinities
+ * pass through. */
+double util_floor(double x);
+double util_ceil(double x);
+double util_round(double x);
+double util_fmod(double x, double y);
+
 /* Human-friendly sizes: "23.44 GiB". buf must hold 32 bytes. */
 const char *format_bytes(char buf[static 32], uint64_t bytes);

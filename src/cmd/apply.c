@@ -481,6 +481,7 @@ CMD(apply) {
                 if (code != EXIT_OK)
                         goto out;
         }
+        ctx->facts_scope = FACTS_NO_IDS; /* compares values, names no UUIDs */
         code = cmd_load(ctx, o.profile, true, &l);
         if (code != EXIT_OK)
                 goto out;

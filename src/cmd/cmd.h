@@ -29,6 +29,7 @@ struct cmd_ctx {
         bool progress;           /* stderr is a TTY */
         int verbosity;           /* -1 quiet, 0 normal, 1+ verbose */
         bool insecure_profile;   /* accept profiles a non-root user could have written */
+        unsigned facts_scope;    /* enum facts_scope: what cmd_load may skip */
 };
 
 /* Maps a negative errno from the library to a DESIGN.md exit code. */

@@ -15,7 +15,7 @@ int cmd_load(struct cmd_ctx *ctx, const char *profile_name, bool want_plan, stru
         if (!profile_name)
                 profile_name = ctx->profile ? ctx->profile : DEFAULT_PROFILE;
 
-        r = facts_gather(ctx->sr, &l.facts);
+        r = facts_gather_some(ctx->sr, ctx->facts_scope, &l.facts);
         if (r < 0) {
                 log_error_errno(r, "cannot gather facts from '%s': %m", ctx->root);
                 return exit_code_from_errno(r);

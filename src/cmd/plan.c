@@ -52,6 +52,7 @@ CMD(plan) {
                 log_error("plan: unexpected argument '%s'", argv[optind]);
                 return EXIT_USAGE;
         }
+        ctx->facts_scope = FACTS_NO_IDS; /* compares values, names no UUIDs */
         r = cmd_load(ctx, profile, true, &l);
         if (r != EXIT_OK)
                 return r;

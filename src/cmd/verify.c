@@ -105,6 +105,7 @@ CMD(verify) {
                 log_error("verify: unexpected argument '%s'", argv[optind]);
                 return EXIT_USAGE;
         }
+        ctx->facts_scope = FACTS_NO_IDS; /* compares values, names no UUIDs */
         r = cmd_load(ctx, profile, true, &l);
         if (r != EXIT_OK)
                 return fmt == FMT_NAGIOS ? 3 : r;

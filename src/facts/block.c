@@ -542,6 +542,8 @@ void facts_collect_block(struct sysroot *sr, struct facts *f) {
         for (char **n = names; *n; n++)
                 collect_disk(sr, f, *n);
 
+        if (f->scope & FACTS_NO_IDS)
+                return;
         collect_by_links(sr, f);
         collect_udev_db(sr, f);
         if (sysroot_is_live(sr))

@@ -58,8 +58,13 @@ static void collect_kernel(struct sysroot *sr, struct facts *f) {
 }
 
 int facts_gather(struct sysroot *sr, struct facts **ret) {
+        return facts_gather_some(sr, FACTS_ALL, ret);
+}
+
+int facts_gather_some(struct sysroot *sr, unsigned scope, struct facts **ret) {
         struct facts *f = xcalloc(1, sizeof *f);
 
+        f->scope = scope;
         f->cpu = (struct cpu_facts) { .family = -1, .model_number = -1, .stepping = -1 };
         f->root = xstrdup(sysroot_dir(sr));
         f->live = sysroot_is_live(sr);

@@ -151,12 +151,22 @@ struct facts {
         struct os_facts os;
         struct virt_facts virt;
         char **warnings;          /* things that were unreadable or garbage */
+        unsigned scope;           /* enum facts_scope it was gathered with */
 };
 
 /* Collects everything; never fails for missing or garbage files (those add
  * a warning and leave the field unknown). Fails only on allocation or when
  * the sysroot itself is unusable. */
 int facts_gather(struct sysroot *sr, struct facts **ret);
+/* What facts_gather_some() may leave out, for verbs that do not need it:
+ * plan, verify and apply compare values and never name filesystems by
+ * UUID, so they skip the by-* links, udev's database and blkid probes
+ * (which read up to a megabyte of each device). */
+enum facts_scope {
+        FACTS_ALL = 0,
+        FACTS_NO_IDS = 1 << 0,
+};
+int facts_gather_some(struct sysroot *sr, unsigned scope, struct facts **ret);
 struct facts *facts_free(struct facts *f);
 static inline void facts_freep(struct facts **f) {
         if (*f)

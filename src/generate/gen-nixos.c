@@ -179,7 +179,7 @@ static void emit_zram(const struct gen_ctx *g, FILE *o) {
         {
                 uint64_t pct = 100;
                 if (g->f->mem.total_bytes && bytes > g->f->mem.total_bytes)
-                        pct = (uint64_t) ceil((double) bytes * 100.0 / (double) g->f->mem.total_bytes);
+                        pct = (uint64_t) util_ceil((double) bytes * 100.0 / (double) g->f->mem.total_bytes);
                 fprintf(o, I2 "memoryPercent = %" PRIu64 ";\n", pct);
         }
         fprintf(o, I2 "memoryMax = %" PRIu64 ";\n", bytes);

@@ -61,6 +61,14 @@ struct plan_item *plan_add_read(struct plan_ctx *c, enum plan_section sec, const
         return it;
 }
 
+struct plan_item *plan_add_fact(struct plan_ctx *c, enum plan_section sec, const char *knob,
+                                const char *current, const char *target, enum item_cmp cmp) {
+        struct plan_item *it = plan_add(c->plan, sec, knob, current, target, cmp);
+        if (!current)
+                plan_item_set_note(it, "could not read the current value");
+        return it;
+}
+
 void plan_fail(struct plan_ctx *c, const struct profile_entry *e, const char *fmt, ...) {
         va_list ap;
         char *m;

@@ -60,7 +60,9 @@ static void disk_elevator(struct plan_ctx *c, const struct profile_unit *u, cons
         for (char **a = alts; *a && !pick; a++)
                 if (strv_contains(d->schedulers, strstrip(*a)))
                         pick = *a;
-        it = plan_add_read(c, SECTION_SCHEDULER, knob, pick ? pick : alts[0], CMP_EXACT);
+        /* A disk offering no scheduler at all reads "none". */
+        it = plan_add_fact(c, SECTION_SCHEDULER, knob, d->scheduler ? d->scheduler : (d->schedulers ? NULL : "none"),
+                           pick ? pick : alts[0], CMP_EXACT);
         it->runtime = true;
         it->persist = "udev";
         it->origin = plan_origin(c, u, e);
@@ -93,7 +95,10 @@ static void disk_readahead(struct plan_ctx *c, const struct profile_unit *u, con
                 return;
         }
         target = xasprintf("%" PRIu64, kb);
-        it = plan_add_read(c, SECTION_SCHEDULER, knob, target, cmp);
+        {
+                _cleanup_free_ char *cur = d->read_ahead_kb >= 0 ? xasprintf("%" PRId64, d->read_ahead_kb) : NULL;
+                it = plan_add_fact(c, SECTION_SCHEDULER, knob, cur, target, cmp);
+        }
         it->runtime = true;
         it->persist = "udev";
         it->origin = plan_origin(c, u, e);
@@ -118,7 +123,10 @@ static void disk_nomerges(struct plan_ctx *c, const struct profile_unit *u, cons
                 plan_fail(c, e, "invalid nomerges '%s' (0 all merges, 1 simple only, 2 none)", e->value);
                 return;
         }
-        it = plan_add_read(c, SECTION_SCHEDULER, knob, e->value, CMP_NUMERIC);
+        {
+                _cleanup_free_ char *cur = d->nomerges >= 0 ? xasprintf("%d", d->nomerges) : NULL;
+                it = plan_add_fact(c, SECTION_SCHEDULER, knob, cur, e->value, CMP_NUMERIC);
+        }
         it->runtime = true;
         it->persist = "udev";
         it->origin = plan_origin(c, u, e);

@@ -29,6 +29,12 @@ char *plan_read_current(struct plan_ctx *c, const char *knob, enum item_status *
 struct plan_item *plan_add_read(struct plan_ctx *c, enum plan_section sec, const char *knob,
                                 const char *target, enum item_cmp cmp);
 
+/* Adds an item whose current value the facts already hold (a disk's
+ * queue, a zram device): no second read of the same file. NULL current
+ * means unknown (error). */
+struct plan_item *plan_add_fact(struct plan_ctx *c, enum plan_section sec, const char *knob,
+                                const char *current, const char *target, enum item_cmp cmp);
+
 /* Records "FILE:LINE: message" as the plan's hard error (first one wins). */
 void plan_fail(struct plan_ctx *c, const struct profile_entry *e, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));

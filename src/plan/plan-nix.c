@@ -69,7 +69,7 @@ static char *eval_value(struct plan_ctx *c, const struct profile_entry *e) {
         }
         if (d < 1)
                 d = 1;
-        return xasprintf("%.0f", floor(d));
+        return xasprintf("%.0f", util_floor(d));
 }
 
 void plan_unit_nix(struct plan_ctx *c, const struct profile_unit *u) {

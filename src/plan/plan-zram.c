@@ -31,7 +31,7 @@ static void zram_algorithm(struct plan_ctx *c, const struct profile_unit *u, con
         for (char **w = want; *w && !pick; w++)
                 if (z && strv_contains(z->algorithms, *w))
                         pick = *w;
-        it = plan_add_read(c, SECTION_ZRAM, knob, pick ? pick : (want[0] ? want[0] : ""), CMP_EXACT);
+        it = plan_add_fact(c, SECTION_ZRAM, knob, z ? z->algorithm : NULL, pick ? pick : (want[0] ? want[0] : ""), CMP_EXACT);
         it->runtime = true;
         it->persist = "zram-generator";
         it->origin = plan_origin(c, u, e);
@@ -72,10 +72,14 @@ static void zram_size(struct plan_ctx *c, const struct profile_unit *u, const st
                 plan_fail(c, e, "zram-size '%s' evaluates to %g MiB", e->value, mib);
                 return;
         }
-        bytes = (uint64_t) llround(mib) << 20;
+        bytes = (uint64_t) util_round(mib) << 20;
         knob = xasprintf("zram:%s:disksize", dev);
         target = xasprintf("%" PRIu64, bytes);
-        it = plan_add_read(c, SECTION_ZRAM, knob, target, CMP_NUMERIC);
+        {
+                const struct zram_facts *z = find_zram(c->f, dev);
+                _cleanup_free_ char *cur = z ? xasprintf("%" PRIu64, z->disksize) : NULL;
+                it = plan_add_fact(c, SECTION_ZRAM, knob, cur, target, CMP_NUMERIC);
+        }
         it->runtime = true;
         it->persist = "zram-generator";
         it->origin = plan_origin(c, u, e);
@@ -95,7 +99,14 @@ static void zram_priority(struct plan_ctx *c, const struct profile_unit *u, cons
                 plan_fail(c, e, "swap-priority '%s' must be 0..32767", e->value);
                 return;
         }
-        it = plan_add_read(c, SECTION_ZRAM, knob, e->value, CMP_EXACT);
+        {
+                /* As the knob layer reads it: off, on (a priority the kernel
+                 * chose itself, negative), or the priority. */
+                const struct zram_facts *z = find_zram(c->f, dev);
+                _cleanup_free_ char *cur = !z ? NULL : !z->swap_active ? xstrdup("off")
+                                           : z->swap_priority < 0 ? xstrdup("on") : xasprintf("%d", z->swap_priority);
+                it = plan_add_fact(c, SECTION_ZRAM, knob, cur, e->value, CMP_EXACT);
+        }
         it->runtime = true;
         it->persist = "zram-generator";
         it->origin = plan_origin(c, u, e);

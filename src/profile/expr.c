@@ -135,9 +135,9 @@ static int parse_primary(struct ep *p, double *ret) {
                         if (nargs == 0)
                                 acc = v;
                         else if (f == F_MIN)
-                                acc = fmin(acc, v);
+                                acc = v < acc ? v : acc; /* operands are finite here */
                         else if (f == F_MAX)
-                                acc = fmax(acc, v);
+                                acc = v > acc ? v : acc;
                         nargs++;
                         skip_ws(p);
                         if (p->s[p->pos] == ',') {
@@ -153,9 +153,9 @@ static int parse_primary(struct ep *p, double *ret) {
                 if (f != F_MIN && f != F_MAX && nargs != 1)
                         return ep_fail(p, start, "%s() takes one argument", name);
                 switch (f) {
-                case F_FLOOR: acc = floor(acc); break;
-                case F_CEIL: acc = ceil(acc); break;
-                case F_ROUND: acc = round(acc); break;
+                case F_FLOOR: acc = util_floor(acc); break;
+                case F_CEIL: acc = util_ceil(acc); break;
+                case F_ROUND: acc = util_round(acc); break;
                 case F_ABS: acc = fabs(acc); break;
                 default: break;
                 }
@@ -205,7 +205,7 @@ static int parse_term(struct ep *p, double *ret) {
                 else if (c == '/')
                         v /= w;
                 else
-                        v = fmod(v, w);
+                        v = util_fmod(v, w);
                 if (!isfinite(v))
                         return ep_fail(p, op, "result out of range");
         }
@@ -270,7 +270,7 @@ void profile_expr_vars_from_facts(const struct facts *f, struct expr_vars *ret) 
 }
 
 const char *profile_format_number(char buf[static 64], double v) {
-        if (v == floor(v) && fabs(v) < 9007199254740992.0)
+        if (v == util_floor(v) && fabs(v) < 9007199254740992.0)
                 snprintf(buf, 64, "%.0f", v == 0 ? 0.0 : v);
         else
                 snprintf(buf, 64, "%.15g", v);

@@ -57,14 +57,16 @@ done
 
 # Phase 2: the zram device already is a swap (another algorithm, 32M,
 # priority 5), so the apply goes through swapoff and reset as well. Set up
-# with the usual tools, not the code under test.
+# with the usual tools, not the code under test. --force: the kernel may
+# already have put pages in this swap (it is the only one); swapoff then
+# brings them back, which is the path under test either way.
 OTHER=lzo; [ "$ALGO" = lzo ] && OTHER=lzo-rle
 echo $OTHER >/sys/block/$Z/comp_algorithm && echo 32M >/sys/block/$Z/disksize &&
 	mkswap /dev/$Z >/dev/null 2>&1 && swapon -p 5 /dev/$Z || exit 1
 snapshot >"$TEST_TMP/orig2.state"
 
 test_expect_success 'phase 2 (zram in use as swap): apply, count the steps, roll back' '
-	VPSTUNE_DEBUG=fault "$VPSTUNE_FI" --state-dir "$ST" apply -p "$PROF" >out 2>err &&
+	VPSTUNE_DEBUG=fault "$VPSTUNE_FI" --state-dir "$ST" apply --force -p "$PROF" >out 2>err &&
 	test "$(grep -c " changed " out)" = $N_ITEMS &&
 	grep "debug(fault): fault point" err >points &&
 	wc -l <points >"$TEST_TMP/n2" &&
@@ -80,7 +82,7 @@ echo "# $(cat "$TEST_TMP/names2" 2>/dev/null)"
 k=1
 while [ "$k" -le "$STEPS2" ]; do
 	test_expect_success "phase 2: crash at step $k of $STEPS2, rollback: zero differences" '
-		VPSTUNE_CRASH_AT=$k "$VPSTUNE_FI" --state-dir "$ST" apply -p "$PROF" >out 2>err
+		VPSTUNE_CRASH_AT=$k "$VPSTUNE_FI" --state-dir "$ST" apply --force -p "$PROF" >out 2>err
 		rc=$? &&
 		{ test $rc = 137 || { echo "exit $rc, expected SIGKILL"; cat err; false; }; } &&
 		vpstune --state-dir "$ST" rollback >rb 2>&1 &&

@@ -80,7 +80,8 @@ cg_teardown() {
 	for p in $(cat "$CG/cgroup.procs"); do kill "$p"; done
 	# Wait until the hog is gone: its swapped pages are freed only when it
 	# has exited (slow under ASan), and the restore below needs swapoff.
-	i=0; while [ -s "$CG/cgroup.procs" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	# (cgroupfs files report size 0: read them, do not test -s.)
+	i=0; while [ -n "$(cat "$CG/cgroup.procs")" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	rmdir "$CG"
 }
 swap_used() { awk -v d=/dev/$Z '$1 == d { print $4 }' /proc/swaps; }

@@ -15,13 +15,16 @@ ST="$TEST_TMP/state"
 mkdir -m 0700 "$ST"
 : >"$ST/lock"
 chmod 0600 "$ST/lock"
+# Waits until the background holder really has the lock (a fixed sleep
+# races on a loaded machine).
+held() { i=0; while flock -n "$ST/lock" true && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done; }
 echo "sysctl:vm.vfs_cache_pressure 141" >"$TEST_TMP/a"
 echo "sysctl:vm.vfs_cache_pressure 142" >"$TEST_TMP/b"
 
 test_expect_success 'no-wait apply while the lock is held: EWOULDBLOCK, nothing changed' '
 	flock "$ST/lock" sleep 3 &
 	holder=$! &&
-	sleep 0.5 &&
+	held &&
 	"$KNOBCTL" apply-file "$ST" "$TEST_TMP/a" --no-wait >out 2>err
 	rc=$? &&
 	wait $holder &&
@@ -34,7 +37,7 @@ test_expect_success 'no-wait apply while the lock is held: EWOULDBLOCK, nothing 
 test_expect_success 'a waiting apply proceeds when the lock is released' '
 	flock "$ST/lock" sleep 2 &
 	holder=$! &&
-	sleep 0.5 &&
+	held &&
 	start=$(date +%s) &&
 	"$KNOBCTL" apply-file "$ST" "$TEST_TMP/a" >out &&
 	end=$(date +%s) &&
@@ -61,7 +64,7 @@ test_expect_success 'rollback also waits for / respects the lock' '
 	"$KNOBCTL" apply-file "$ST" "$TEST_TMP/a" >/dev/null &&
 	flock "$ST/lock" sleep 2 &
 	holder=$! &&
-	sleep 0.5 &&
+	held &&
 	"$KNOBCTL" rollback "$ST" >/dev/null &&
 	wait $holder &&
 	test "$(cat $P/vfs_cache_pressure)" = "$orig_vfs"

@@ -67,7 +67,7 @@ static void test_vps_dev_seed_numbers(void **state) {
                 { "sysctl", "vm.dirty_ratio", "15" },
                 { "sysctl", "vm.dirty_background_ratio", "5" },
                 { "disk", "elevator", "mq-deadline" },
-                { "disk", "readahead", "4096" },
+                { "disk", "readahead", ">4096" }, /* only raise: 4096 on the seed (128 KiB) */
                 { "disk", "nomerges", "0" },
                 { "btrfs", "fs_options", "compress=zstd:2,ssd,space_cache=v2" },
                 { "btrfs", "mount_options", "noatime" },

@@ -142,6 +142,30 @@ test_expect_success 'TuneD virtual-guest: includes throughput-performance, cpu u
 	jq -r ".warnings[]" p | grep -q "\[cpu\].*not supported"
 '
 
+test_expect_success 'TuneD plugin syntax: [vm] dirty_bytes=N%, [disk] a|b (first offered), sectors, >N, [sysfs] globs' '
+	cat >syn.conf <<-EOF &&
+	[vm]
+	dirty_bytes=30%
+	dirty_background_bytes=4096
+	[disk]
+	elevator=cfq|mq-deadline
+	readahead=8192 s
+	[more]
+	type=disk
+	readahead=>64
+	[sysfs]
+	/sys/block/sd*/queue/nomerges=2
+	EOF
+	"$VPSTUNE" --insecure-profile --root "$FIX/seed-vps" plan -p ./syn.conf --json >p &&
+	t() { jq -r ".items[] | select(.knob == \"$1\") | .$2" p | head -n 1; } &&
+	test "$(t sysctl:vm.dirty_ratio target)" = 30 &&
+	test "$(t sysctl:vm.dirty_background_bytes target)" = 4096 &&
+	test "$(t block:sda:scheduler target)" = mq-deadline &&
+	test "$(t block:sda:read_ahead_kb target)" = 4096 &&
+	test "$(jq -r "[.items[] | select(.knob == \"block:sda:read_ahead_kb\")][1].status" p)" = ok &&
+	test "$(t sysfs:/sys/block/sda/queue/nomerges target)" = 2
+'
+
 test_expect_success 'bare vpstune is plan with the default profile' '
 	(cd "$FIX" && "$VPSTUNE" --root seed-vps) >a && (cd "$FIX" && "$VPSTUNE" --root seed-vps plan) >b && test_cmp a b
 '

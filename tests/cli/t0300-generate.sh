@@ -157,4 +157,18 @@ else
 	test_skip "TuneD's own loader reads the generated profile" 'python3 tuned module not installed'
 fi
 
+test_expect_success 'every target generates on every fixture and on this machine' '
+	for f in "$FIX/seed-vps" "$FIX/ci-machine" "$FIX/nvme-metal" "$FIX/broken" /; do
+		for t in nixos disko fstab sysctl udev containers nix zram systemd btrbk tuned; do
+			"$VPSTUNE" --root "$f" generate $t >out 2>err || { echo "$f $t"; cat err; exit 1; }
+			test -s out || { echo "$f $t: empty"; exit 1; }
+		done
+		if command -v nix-instantiate >/dev/null; then
+			"$VPSTUNE" --root "$f" generate nixos >n.nix && nix-instantiate --parse n.nix >/dev/null &&
+			"$VPSTUNE" --root "$f" generate disko >d.nix && nix-instantiate --parse d.nix >/dev/null ||
+				{ echo "$f: nix-instantiate"; exit 1; }
+		fi
+	done
+'
+
 test_done

@@ -260,17 +260,21 @@ static void collect_partitions(struct sysroot *sr, struct facts *f, struct disk_
         }
 }
 
+/* Vendor and model only. Not the serial: nothing needs it, and reading
+ * virtio-blk's serial is a request to the host (VIRTIO_BLK_T_GET_ID),
+ * 150 us measured here, more than the rest of a disk's attributes together. */
 static void collect_ids(struct sysroot *sr, struct disk_facts *d) {
         _cleanup_free_ char *vendor = xasprintf("block/%s/device/vendor", d->name);
         _cleanup_free_ char *model = xasprintf("block/%s/device/model", d->name);
-        _cleanup_free_ char *serial = xasprintf("block/%s/device/serial", d->name);
-        _cleanup_free_ char *vserial = xasprintf("block/%s/serial", d->name);
 
         d->vendor = read_string_attr(sr, vendor);
         d->model = read_string_attr(sr, model);
-        d->serial = read_string_attr(sr, serial);
-        if (!d->serial) /* virtio-blk puts it on the disk itself */
-                d->serial = read_string_attr(sr, vserial);
+        /* virtio's device/vendor is the PCI vendor ID ("0x1af4"), not a name. */
+        if (d->vendor && startswith(d->vendor, "0x") &&
+            (d->transport == TRANSPORT_VIRTIO_BLK || d->transport == TRANSPORT_VIRTIO_SCSI)) {
+                free(d->vendor);
+                d->vendor = NULL;
+        }
 }
 
 static char *driver_of(struct sysroot *sr, const char *name) {

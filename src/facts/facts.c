@@ -138,7 +138,6 @@ void disk_facts_done(struct disk_facts *d) {
         strv_free(d->schedulers);
         free(d->vendor);
         free(d->model);
-        free(d->serial);
         free(d->fstype);
         free(d->uuid);
         free(d->pttype);

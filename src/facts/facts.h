@@ -94,7 +94,7 @@ struct disk_facts {
         int nomerges;             /* -1 = unknown */
         unsigned hw_queues;       /* entries of mq/; 0 = unknown */
         uint64_t logical_block_size, physical_block_size; /* 0 = unknown */
-        char *vendor, *model, *serial;
+        char *vendor, *model;
         char *fstype, *uuid;      /* whole-disk filesystem (e.g. vda ext4), NULL if none */
         char *pttype;             /* "gpt", "dos" */
         struct partition_facts *partitions;

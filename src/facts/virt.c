@@ -384,11 +384,19 @@ static const char *detect_vm_device_tree(struct sysroot *sr, struct facts *f) {
                 { "device-tree/compatible", "linux,dummy-virt", "qemu" }, /* QEMU "virt" machine */
         };
 
+        const char *file = NULL;
+        _cleanup_free_ char *s = NULL;
+
+        /* Rows of one file are adjacent: read each file once. */
         for (size_t i = 0; i < ELEMENTSOF(dt_table); i++) {
-                /* NUL-separated lists arrive with spaces: one line. */
-                _cleanup_free_ char *s = read_small(sr, SR_PROC, dt_table[i].file);
+                if (!file || !streq(file, dt_table[i].file)) {
+                        free(s);
+                        file = dt_table[i].file;
+                        /* NUL-separated lists arrive with spaces: one line. */
+                        s = read_small(sr, SR_PROC, file);
+                }
                 if (s && strstr(s, dt_table[i].needle)) {
-                        evidence_file(f, SR_PROC, dt_table[i].file, s);
+                        evidence_file(f, SR_PROC, file, s);
                         return dt_table[i].vm;
                 }
         }

@@ -64,8 +64,11 @@ int plan_print_text(const struct plan *p, FILE *o, bool color, bool verify) {
                 unsigned rt = 0;
                 for (size_t i = 0; i < p->n_items; i++)
                         rt += p->items[i].status == ITEM_DRIFT && p->items[i].writable;
-                fprintf(o, "'vpstune apply' would change %u of the %u drift items; the others persist through "
-                        "'vpstune generate' (fstab).\n", rt, s.count[ITEM_DRIFT]);
+                if (rt == s.count[ITEM_DRIFT])
+                        fprintf(o, "'vpstune apply' would change all %u drift items.\n", rt);
+                else
+                        fprintf(o, "'vpstune apply' would change %u of the %u drift items; the others persist through "
+                                "'vpstune generate' (fstab).\n", rt, s.count[ITEM_DRIFT]);
         }
         return ferror(o) ? -5 : 0;
 }

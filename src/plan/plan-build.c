@@ -164,8 +164,13 @@ int plan_build(struct sysroot *sr, const struct facts *f, const struct profile *
          * are config files read at the consumer's next start. */
         for (size_t i = 0; i < pl->n_items; i++) {
                 struct plan_item *it = &pl->items[i];
-                it->writable = (it->runtime || streq(it->group, "containers") || streq(it->group, "nix")) &&
-                               it->status != ITEM_UNSUPPORTED && knob_validate(it->knob) == 0;
+                bool conf = streq(it->group, "containers") || streq(it->group, "nix");
+                it->writable = (it->runtime || conf) && (it->status == ITEM_OK || it->status == ITEM_DRIFT) &&
+                               knob_validate(it->knob) == 0;
+                /* apply edits configuration files, it does not create their
+                 * directories (rollback could not take a directory back). */
+                if (conf && !sysroot_exists(sr, SR_ETC, it->group))
+                        it->writable = false;
         }
         if (c.error) {
                 plan_free(pl);

@@ -89,6 +89,8 @@ struct json_object *plan_to_json(const struct plan *p) {
                 json_add_str(e, "current", it->current);
                 json_add_str(e, "target", it->target);
                 json_add_str(e, "status", item_status_to_string(it->status));
+                /* How current meets target: "at-least" is TuneD's ">N". */
+                json_add_str(e, "compare", (const char *const[]) { "exact", "numeric", "at-least", "at-most", "one-of" }[it->cmp]);
                 json_add_bool(e, "runtime", it->runtime);
                 json_add_bool(e, "writable", it->writable);
                 json_add_str(e, "persist", it->persist);

@@ -156,7 +156,9 @@ int plan_build(struct sysroot *sr, const struct facts *f, const struct profile *
                                 found = true;
                                 break;
                         }
-                if (!found)
+                /* The profile layer already warned about types it does not
+                 * know; this catches a supported type without a builder. */
+                if (!found && u->supported)
                         plan_warn(&c, "unit [%s] (TuneD plugin '%s') is not supported by vpstune, ignored%s%s",
                                   u->name, type, u->file ? ": " : "", strempty(u->file));
         }

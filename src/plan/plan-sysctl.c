@@ -22,9 +22,14 @@ static char *collapse_ws(const char *s) {
         return strv_join(w, " ");
 }
 
-static bool profile_has_zram(const struct plan_ctx *c) {
+static bool zram_swap_planned_or_active(const struct plan_ctx *c) {
         const struct profile_unit *u = profile_find_unit(c->profile, "zram");
-        return u && u->enabled;
+        if (u && u->enabled)
+                return true;
+        for (size_t i = 0; i < c->f->n_zram; i++)
+                if (c->f->zram[i].swap_active)
+                        return true;
+        return false;
 }
 
 static void annotate(struct plan_ctx *c, struct plan_item *it, const char *key, const char *target) {
@@ -34,7 +39,7 @@ static void annotate(struct plan_ctx *c, struct plan_item *it, const char *key, 
                 plan_item_add_note(it, "can weaken the kernel or run code: apply needs --allow-risky");
 
         if (streq(key, "vm.swappiness") && safe_atoi64(target, &v) == 0 && v < 60 &&
-            (profile_has_zram(c) || c->f->n_zram > 0))
+            zram_swap_planned_or_active(c))
                 plan_item_add_note(it,
                         "swappiness %" PRId64 " next to zram swap is contradictory: a low value keeps the "
                         "compressed swap idle; kernel docs say values beyond 100 can be considered with zram", v);
@@ -45,11 +50,15 @@ static void annotate(struct plan_ctx *c, struct plan_item *it, const char *key, 
                 _cleanup_free_ char *bytes_knob = NULL, *cur = NULL;
                 enum item_status st;
                 bytes_knob = xasprintf("sysctl:%.*s_bytes", (int) (strlen(key) - strlen("_ratio")), key);
+                int64_t now;
                 cur = plan_read_current(c, bytes_knob, &st);
                 if (cur && !streq(cur, "0"))
                         plan_item_add_note(it, "%s is %s; writing %s zeroes it (the two are mutually exclusive)",
                                            bytes_knob + strlen("sysctl:"), cur, key);
-                plan_item_set_risk(it, "lower values flush sooner: more write I/O, less unwritten data lost on a crash");
+                if (it->current && safe_atoi64(it->current, &now) == 0 && safe_atoi64(target, &v) == 0 && v != now)
+                        plan_item_set_risk(it, v < now ? "flushes sooner: more write I/O, less unwritten data lost on a crash"
+                                                       : "more dirty data in memory: more lost on a crash, longer stalls "
+                                                         "when it is written back");
         }
         if (streq(key, "vm.vfs_cache_pressure") && safe_atoi64(target, &v) == 0 && v < 100)
                 plan_item_set_risk(it, "memory: dentries and inodes are kept longer at the expense of page cache");
@@ -59,10 +68,17 @@ static void add_sysctl(struct plan_ctx *c, const struct profile_unit *u, const s
                        const char *key, const char *value) {
         _cleanup_free_ char *knob = xasprintf("sysctl:%s", key);
         _cleanup_free_ char *target = collapse_ws(value);
+        enum item_cmp cmp = CMP_EXACT;
         struct plan_item *it;
         int64_t dummy;
 
-        it = plan_add_read(c, section_of(key), knob, target, safe_atoi64(target, &dummy) == 0 ? CMP_NUMERIC : CMP_EXACT);
+        /* TuneD's assignment modifiers: ">2048" only raises, "<N" only lowers. */
+        if ((target[0] == '>' || target[0] == '<') && safe_atoi64(target + 1, &dummy) == 0) {
+                cmp = target[0] == '>' ? CMP_AT_LEAST : CMP_AT_MOST;
+                memmove(target, target + 1, strlen(target));
+        } else if (safe_atoi64(target, &dummy) == 0)
+                cmp = CMP_NUMERIC;
+        it = plan_add_read(c, section_of(key), knob, target, cmp);
         if (it->current) {
                 char *n = collapse_ws(it->current);
                 free(it->current);

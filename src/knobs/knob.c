@@ -256,6 +256,8 @@ const char *knob_error_hint(const char *knob_id, int error) {
                 return "the zram swap holds pages or the device is in use; swapoff first or force";
         if (streq(g, "block") && error == -EINVAL)
                 return "the device does not offer this value (see the attribute's choices)";
+        if ((streq(g, "block") || streq(g, "zram") || streq(g, "bdi")) && (error == -ENOENT || error == -ENODEV))
+                return "the device is gone (removed, detached or unplugged)";
         if (streq(g, "sysctl") && error == -ENOENT)
                 return "this kernel has no such sysctl";
         if (streq(g, "mount") && error == -EMEDIUMTYPE)

@@ -137,10 +137,10 @@ void plan_unit_disk(struct plan_ctx *c, const struct profile_unit *u) {
 
         for (size_t di = 0; di < c->f->n_disks; di++) {
                 const struct disk_facts *d = &c->f->disks[di];
-                /* Virtual disks (loop, zram, dm) only when devices= names
-                 * them: TuneD skips them, and so does the default "*". */
+                /* Virtual disks (loop, zram) only when devices= names them:
+                 * TuneD skips them, and so does the default "*". */
                 bool explicit = u->devices && !streq(u->devices, "*") && d->size_bytes > 0 &&
-                                d->transport == TRANSPORT_LOOP;
+                                (d->transport == TRANSPORT_LOOP || d->transport == TRANSPORT_ZRAM);
                 if (!(plan_disk_is_tunable(d) || explicit) || !profile_devices_match(u->devices, d->name))
                         continue;
                 matched++;

@@ -159,6 +159,17 @@ else
 	test_skip "TuneD's own loader reads the generated profile" 'python3 tuned module not installed'
 fi
 
+if have btrbk; then
+	test_expect_success 'btrbk parses the generated btrbk.conf' '
+		gen btrbk >btrbk.conf && btrbk -c btrbk.conf config print >dump 2>err ||
+			{ cat err; false; } &&
+		grep -q "subvolume /home/user/dev" dump &&
+		printf "volume /\n  frobnicate yes\n" >bad.conf && ! btrbk -c bad.conf config print >/dev/null 2>&1
+	'
+else
+	test_skip 'btrbk parses the generated btrbk.conf' 'btrbk not installed'
+fi
+
 test_expect_success 'every target generates on every fixture and on this machine' '
 	for f in "$FIX/seed-vps" "$FIX/ci-machine" "$FIX/nvme-metal" "$FIX/broken" /; do
 		for t in nixos disko fstab sysctl udev containers nix zram systemd btrbk tuned; do

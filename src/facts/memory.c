@@ -349,11 +349,21 @@ static void collect_zram(struct sysroot *sr, struct facts *f) {
         _cleanup_strv_ char **names = NULL;
         int r;
 
-        r = sysroot_list_dir(sr, SR_SYS, "block", &names);
-        if (r < 0) {
-                if (r != -ENOENT)
-                        warn_read(f, SR_SYS, "block", r);
-                return;
+        /* facts_gather() has listed sys/block already (disks come first):
+         * take the zram names from there instead of listing it again. */
+        if (f->n_disks > 0) {
+                for (size_t i = 0; i < f->n_disks; i++)
+                        if (is_zram_name(f->disks[i].name))
+                                strv_push(&names, f->disks[i].name);
+                if (!names)
+                        return;
+        } else {
+                r = sysroot_list_dir(sr, SR_SYS, "block", &names);
+                if (r < 0) {
+                        if (r != -ENOENT)
+                                warn_read(f, SR_SYS, "block", r);
+                        return;
+                }
         }
         for (char **n = names; *n; n++) {
                 struct zram_facts *z;

@@ -164,15 +164,21 @@ int plan_build(struct sysroot *sr, const struct facts *f, const struct profile *
         }
         /* What apply may write: knobs with a writer, that take effect now or
          * are config files read at the consumer's next start. */
-        for (size_t i = 0; i < pl->n_items; i++) {
-                struct plan_item *it = &pl->items[i];
-                bool conf = streq(it->group, "containers") || streq(it->group, "nix");
-                it->writable = (it->runtime || conf) && (it->status == ITEM_OK || it->status == ITEM_DRIFT) &&
-                               knob_validate(it->knob) == 0;
+        {
                 /* apply edits configuration files, it does not create their
                  * directories (rollback could not take a directory back). */
-                if (conf && !sysroot_exists(sr, SR_ETC, it->group))
-                        it->writable = false;
+                int have_dir[2] = { -1, -1 }; /* containers, nix: looked up once */
+                for (size_t i = 0; i < pl->n_items; i++) {
+                        struct plan_item *it = &pl->items[i];
+                        int g = streq(it->group, "containers") ? 0 : streq(it->group, "nix") ? 1 : -1;
+                        it->writable = (it->runtime || g >= 0) && (it->status == ITEM_OK || it->status == ITEM_DRIFT) &&
+                                       knob_validate(it->knob) == 0;
+                        if (g >= 0 && it->writable) {
+                                if (have_dir[g] < 0)
+                                        have_dir[g] = sysroot_exists(sr, SR_ETC, it->group);
+                                it->writable = have_dir[g];
+                        }
+                }
         }
         if (c.error) {
                 plan_free(pl);

@@ -8,7 +8,6 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "exec.h"
 #include "plan/plan-internal.h"
 #include "util.h"
 
@@ -74,14 +73,16 @@ static char *eval_value(struct plan_ctx *c, const struct profile_entry *e) {
 }
 
 void plan_unit_nix(struct plan_ctx *c, const struct profile_unit *u) {
-        /* Installed when it has a configuration directory, or (live) when
-         * its tools are on PATH: Debian's nix-bin ships no nix.conf. */
-        if (!sysroot_exists(c->sr, SR_ETC, "nix") &&
-            !(sysroot_is_live(c->sr) && (exec_find("nix") == 0 || exec_find("nix-daemon") == 0))) {
+        bool have_dir = sysroot_exists(c->sr, SR_ETC, "nix");
+
+        /* Installed when it has a configuration directory, a store, or its
+         * binary where packages put it (Debian's nix-bin ships no nix.conf).
+         * Looked up in the sysroot, so a captured machine answers too. */
+        if (!have_dir && !sysroot_exists(c->sr, SR_ROOT, "nix/store") && !sysroot_exists(c->sr, SR_USR, "bin/nix")) {
                 struct plan_item *it = plan_add(c->plan, SECTION_NIX, "nix:*", NULL, NULL, CMP_EXACT);
                 it->status = ITEM_ABSENT;
                 it->origin = plan_origin(c, u, NULL);
-                plan_item_set_note(it, "Nix is not installed here (no nix configuration directory, no nix on PATH)");
+                plan_item_set_note(it, "Nix is not installed here (no nix configuration directory, no /nix/store, no nix binary)");
                 return;
         }
         for (size_t i = 0; i < u->n_entries; i++) {
@@ -127,7 +128,7 @@ void plan_unit_nix(struct plan_ctx *c, const struct profile_unit *u) {
                 }
                 if (nix_keys[k].note)
                         plan_item_add_note(it, "%s", nix_keys[k].note);
-                if (!sysroot_exists(c->sr, SR_ETC, "nix"))
+                if (!have_dir)
                         plan_item_add_note(it, "there is no nix configuration directory: apply does not create one; "
                                            "'vpstune generate nix' writes the fragment");
                 if (nix_keys[k].risk && !streq(target, nix_keys[k].dflt ? nix_keys[k].dflt : ""))

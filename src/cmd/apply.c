@@ -111,6 +111,58 @@ static void order_zram(const struct plan_item **v, size_t n) {
                 }
 }
 
+/* One zram device's items (algorithm, size, swap) become one write of its
+ * composite state (knob.h): the device is reset once, not once per item,
+ * and a swap that holds pages is swapped off once. Returns the new state
+ * string, or NULL when the current state cannot be read (then the items go
+ * one by one, as before). */
+static char *zram_compose(struct sysroot *sr, const struct plan_item *const *v, size_t n, char **ret_knob) {
+        const char *key = strchr(v[0]->knob, ':') + 1, *c = strrchr(key, ':');
+        _cleanup_free_ char *dev = xstrndup(key, (size_t) (c - key));
+        _cleanup_free_ char *state_knob = xasprintf("zram:%s:state", dev);
+        _cleanup_free_ char *cur = NULL, *algo = NULL, *size = NULL, *swap = NULL, *prio = NULL;
+        _cleanup_strv_ char **fields = NULL;
+
+        if (knob_read(sr, state_knob, &cur) < 0 || !cur)
+                return NULL;
+        fields = strv_split(cur, ",");
+        for (char **f = fields; *f; f++) {
+                const char *val;
+                if ((val = startswith(*f, "algo=")))
+                        algo = xstrdup(val);
+                else if ((val = startswith(*f, "disksize=")))
+                        size = xstrdup(val);
+                else if ((val = startswith(*f, "swap=")))
+                        swap = xstrdup(val);
+                else if ((val = startswith(*f, "prio=")))
+                        prio = xstrdup(val);
+        }
+        for (size_t i = 0; i < n; i++) {
+                const char *field = strrchr(v[i]->knob, ':') + 1, *t = v[i]->target;
+                if (streq(field, "comp_algorithm"))
+                        algo = (free(algo), xstrdup(t));
+                else if (streq(field, "disksize")) {
+                        char *norm = NULL;
+                        if (knob_normalize(v[i]->knob, t, &norm) < 0)
+                                return NULL;
+                        free(size);
+                        size = norm ? norm : xstrdup(t);
+                } else if (streq(field, "swap")) {
+                        free(swap);
+                        free(prio);
+                        swap = xstrdup(streq(t, "off") ? "off" : "on");
+                        prio = streq(t, "off") ? NULL : xstrdup(streq(t, "on") ? "auto" : t);
+                } else
+                        return NULL;
+        }
+        if (!algo || !size || !swap)
+                return NULL;
+        *ret_knob = TAKE_PTR(state_knob);
+        if (streq(swap, "on"))
+                return xasprintf("algo=%s,disksize=%s,swap=on,prio=%s", algo, size, prio ? prio : "auto");
+        return xasprintf("algo=%s,disksize=%s,swap=off", algo, size);
+}
+
 /* ---- dry-run descriptions ---- */
 
 static char *under_root(const struct cmd_ctx *ctx, char *path) {
@@ -190,6 +242,9 @@ static char *describe_write(const struct cmd_ctx *ctx, const struct facts *f, co
                 if (streq(c, ":swap"))
                         return xasprintf("would write a swap header to %s and swapon it with priority '%s' (%s, now '%s')",
                                          dev, want, knob, now);
+                if (streq(c, ":state"))
+                        return xasprintf("would set %s up as %s in one go: algorithm, size, swap header, swapon "
+                                         "(%s, now %s)", dev, want, knob, now);
                 for (size_t i = 0; i < f->n_zram; i++)
                         if (streq(f->zram[i].name, obj))
                                 initialised = f->zram[i].disksize > 0;
@@ -426,7 +481,7 @@ static int report(struct cmd_ctx *ctx, const struct apply_opts *o, const struct 
                 if (planned == 0)
                         printf("nothing to change: every item is already in effect\n");
                 else
-                        printf("dry run: %zu writes, nothing changed\n", planned);
+                        printf("dry run: %zu write%s, nothing changed\n", planned, planned == 1 ? "" : "s");
         } else if (changed > 0)
                 printf("applied %zu change%s as transaction %s; undo with: vpstune rollback\n", changed,
                        changed == 1 ? "" : "s", rep->tx_id);
@@ -457,6 +512,7 @@ CMD(apply) {
         _cleanup_free_ const char **targets = NULL;
         struct apply_result *results = NULL;
         char **notes = NULL;
+        _cleanup_strv_ char **owned = NULL; /* composed zram knobs and states */
         size_t n = 0, n_skipped_root = 0, n_drift_other = 0, n_write = 0;
         bool help = false, live = sysroot_is_live(ctx->sr);
         int dir_fd = -1, lock_fd = -1, code, r;
@@ -540,6 +596,45 @@ CMD(apply) {
         code = check_items(ctx->sr, &o, todo, n_write);
         if (code != EXIT_OK)
                 goto out;
+
+        /* Items of one zram device (adjacent after order_zram) become one
+         * state write; the skipped entries after n_write move up with it. */
+        if (live) {
+                size_t w = 0;
+                for (size_t i = 0; i < n_write;) {
+                        size_t j = i + 1;
+                        char *sk = NULL, *st = NULL;
+                        while (j < n_write && same_zram_dev(todo[i]->knob, todo[j]->knob))
+                                j++;
+                        if (j - i > 1 && (st = zram_compose(ctx->sr, todo + i, j - i, &sk))) {
+                                strv_consume(&owned, sk);
+                                strv_consume(&owned, st);
+                                knobs[w] = sk;
+                                targets[w] = st;
+                                changes[w] = (struct apply_change) { sk, st };
+                                w++;
+                        } else
+                                for (size_t k = i; k < j; k++, w++) {
+                                        knobs[w] = knobs[k];
+                                        targets[w] = targets[k];
+                                        changes[w] = changes[k];
+                                }
+                        i = j;
+                }
+                for (size_t k = n_write; k < n; k++) {
+                        knobs[w + k - n_write] = knobs[k];
+                        targets[w + k - n_write] = targets[k];
+                        changes[w + k - n_write] = changes[k];
+                        results[w + k - n_write] = results[k];
+                        notes[w + k - n_write] = notes[k];
+                        if (w + k - n_write != k) {
+                                results[k] = (struct apply_result) {};
+                                notes[k] = NULL;
+                        }
+                }
+                n -= n_write - w;
+                n_write = w;
+        }
 
         actx.sr = ctx->sr;
         actx.state_dir = state_dir;

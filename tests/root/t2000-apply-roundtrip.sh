@@ -19,12 +19,12 @@ test_expect_success "the plan has $N_ITEMS drift items, all writable" '
 test_expect_success 'dry run lists every write and changes nothing' '
 	vpstune --state-dir "$ST" apply -p "$PROF" --dry-run >out &&
 	cat out &&
-	test "$(grep -c "^would " out)" = $N_ITEMS &&
+	test "$(grep -c "^would " out)" = $N_ROWS &&
 	grep -qx "would write '"'"'$new_sched'"'"' to /sys/block/$D/queue/scheduler (block:$D:scheduler, now '"'"'$cur_sched'"'"')" out &&
 	grep -q "^would write '"'"'$new_vfs'"'"' to /proc/sys/vm/vfs_cache_pressure (sysctl:vm.vfs_cache_pressure, now '"'"'$orig_vfs'"'"')" out &&
 	grep -q "^would write '"'"'$new_bdi_ra'"'"' to /sys/class/bdi/$BDI/read_ahead_kb " out &&
 	grep -q "^would remount $MP with btrfs option compress=" out &&
-	grep -q "^would write a swap header to /dev/$Z and swapon it with priority '"'"'90'"'"'" out &&
+	grep -q "^would set /dev/$Z up as algo=$ALGO,disksize=67108864,swap=on,prio=90 in one go" out &&
 	grep -q "nothing changed" out &&
 	snapshot >now && test_cmp "$TEST_TMP/orig.state" now &&
 	! test -e "$ST"
@@ -33,8 +33,8 @@ test_expect_success 'dry run lists every write and changes nothing' '
 test_expect_success 'apply changes every item and names the transaction' '
 	vpstune --state-dir "$ST" apply -p "$PROF" >out 2>err &&
 	cat out err &&
-	test "$(grep -c " changed " out)" = $N_ITEMS &&
-	grep -q "^applied $N_ITEMS changes as transaction [0-9TZ-]*; undo with: vpstune rollback$" out &&
+	test "$(grep -c " changed " out)" = $N_ROWS &&
+	grep -q "^applied $N_ROWS changes as transaction [0-9TZ-]*; undo with: vpstune rollback$" out &&
 	test "$(cat /sys/block/$Z/disksize)" = 67108864 &&
 	grep -q "\[$ALGO\]" /sys/block/$Z/comp_algorithm &&
 	awk -v d=/dev/$Z "\$1 == d && \$5 == 90 { f = 1 } END { exit !f }" /proc/swaps &&
@@ -81,7 +81,7 @@ test_expect_success 'apply --json: transaction and one entry per item' '
 	vpstune --state-dir "$ST" apply -p "$PROF" --json >a.json &&
 	test "$(jq -r .schema_version a.json)" = 1 &&
 	jq -e ".transaction | test(\"Z-\")" a.json >/dev/null &&
-	test "$(jq "[.items[] | select(.status == \"changed\" and .error == null)] | length" a.json)" = $N_ITEMS &&
+	test "$(jq "[.items[] | select(.status == \"changed\" and .error == null)] | length" a.json)" = $N_ROWS &&
 	jq -e ".items[] | select(.knob == \"sysctl:vm.vfs_cache_pressure\") | .old == \"$orig_vfs\" and .new == \"$new_vfs\"" a.json &&
 	vpstune --state-dir "$ST" rollback --json >r.json &&
 	jq -e ".complete and ([.items[] | select(.verified | not)] | length == 0)" r.json &&
@@ -101,7 +101,7 @@ test_expect_success '--only sysctl applies only the sysctls' '
 
 test_expect_success '--skip block leaves the block queue alone' '
 	vpstune --state-dir "$ST" apply -p "$PROF" --skip block >out &&
-	test "$(grep -c " changed " out)" = $((N_ITEMS - 3)) &&
+	test "$(grep -c " changed " out)" = $((N_ROWS - 3)) &&
 	! grep -q "^block:" out &&
 	snapshot | grep "^$D\\." >now &&
 	grep "^$D\\." "$TEST_TMP/orig.state" >before &&

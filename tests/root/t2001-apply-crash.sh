@@ -16,7 +16,7 @@ snapshot >"$TEST_TMP/orig.state"
 # Every fault point logs "fault point N (name)" with VPSTUNE_DEBUG=fault.
 test_expect_success 'the fault-injection build applies everything; count its steps' '
 	VPSTUNE_DEBUG=fault "$VPSTUNE_FI" --state-dir "$ST" apply -p "$PROF" >out 2>err &&
-	test "$(grep -c " changed " out)" = $N_ITEMS &&
+	test "$(grep -c " changed " out)" = $N_ROWS &&
 	grep "debug(fault): fault point" err >points &&
 	wc -l <points >"$TEST_TMP/n" &&
 	test "$(cat "$TEST_TMP/n")" -gt $N_ITEMS &&
@@ -67,7 +67,7 @@ snapshot >"$TEST_TMP/orig2.state"
 
 test_expect_success 'phase 2 (zram in use as swap): apply, count the steps, roll back' '
 	VPSTUNE_DEBUG=fault "$VPSTUNE_FI" --state-dir "$ST" apply --force -p "$PROF" >out 2>err &&
-	test "$(grep -c " changed " out)" = $N_ITEMS &&
+	test "$(grep -c " changed " out)" = $N_ROWS &&
 	grep "debug(fault): fault point" err >points &&
 	wc -l <points >"$TEST_TMP/n2" &&
 	grep -q "(zram-swapoff)" points && grep -q "(zram-reset)" points &&

@@ -33,7 +33,8 @@ static void rollback_help(void) {
                "                   (committed, incomplete, rolled-back), CHANGES\n"
                "  -t, --to ID      roll back this transaction\n"
                "      --force      allow disruptive restores (swapoff of a zram swap\n"
-               "                   that holds pages)\n"
+               "                   that holds pages), and --to ID of a transaction\n"
+               "                   whose knobs a newer one changed again\n"
                "      --no-wait    fail at once if another apply or rollback runs\n"
                "  -j, --json       machine-readable output\n"
                "  -h, --help       this help\n"
@@ -76,6 +77,46 @@ static int list_transactions(struct cmd_ctx *ctx, const char *state_dir, bool js
                 r = rollback_print_list(a, n, stdout, ctx->color);
         journal_tx_array_free(a, n);
         return r < 0 ? EXIT_UNKNOWN : EXIT_OK;
+}
+
+/* Rolling back an older transaction while a newer one that changed the
+ * same knob is still in effect would put back a value the newer one had
+ * already replaced (and its own rollback would then restore the wrong
+ * "original"). 1 and the first such transaction and knob, 0 if none. */
+static int newer_overlap(int dir_fd, const char *id, char **ret_newer, char **ret_knob) {
+        struct journal_tx *all = NULL, target = {};
+        size_t n = 0;
+        int found = 0;
+
+        if (journal_list(dir_fd, &all, &n) < 0)
+                return 0;
+        if (journal_load(dir_fd, id, &target) < 0) {
+                journal_tx_array_free(all, n);
+                return 0;
+        }
+        for (size_t i = 0; i < n && !found; i++) {
+                struct journal_tx newer = {};
+                if (all[i].state == JOURNAL_ROLLED_BACK || journal_id_compare(all[i].id, id) <= 0)
+                        continue;
+                if (journal_load(dir_fd, all[i].id, &newer) < 0)
+                        continue;
+                for (size_t a = 0; a < newer.n_records && !found; a++) {
+                        if (newer.records[a].type != JREC_ORIG)
+                                continue;
+                        for (size_t b = 0; b < target.n_records; b++)
+                                if (target.records[b].type == JREC_ORIG &&
+                                    streq(target.records[b].knob_id, newer.records[a].knob_id)) {
+                                        *ret_newer = xstrdup(newer.id);
+                                        *ret_knob = xstrdup(newer.records[a].knob_id);
+                                        found = 1;
+                                        break;
+                                }
+                }
+                journal_tx_done(&newer);
+        }
+        journal_tx_done(&target);
+        journal_tx_array_free(all, n);
+        return found;
 }
 
 CMD(rollback) {
@@ -165,6 +206,18 @@ CMD(rollback) {
                         log_error_errno(r, "rollback: cannot lock '%s': %m", state_dir);
                 close(dir_fd);
                 return EXIT_UNKNOWN;
+        }
+
+        if (to && !force) {
+                _cleanup_free_ char *newer = NULL, *knob = NULL;
+                if (newer_overlap(dir_fd, to, &newer, &knob) > 0) {
+                        log_error("rollback: transaction %s, newer and not rolled back, also changed %s: roll it "
+                                  "back first (or use --force to put back %s's originals anyway); nothing changed",
+                                  newer, knob, to);
+                        journal_unlock(lock_fd);
+                        close(dir_fd);
+                        return EXIT_USAGE;
+                }
         }
 
         actx.sr = ctx->sr;

@@ -137,4 +137,33 @@ test_expect_success 'rollback --help names every option' '
 	echo "missing:$missing" && test -z "$missing"
 '
 
+test_expect_success 'rollback --to an older transaction whose knob a newer one changed again is refused' '
+	R2=$TEST_TMP/root2 S2=$TEST_TMP/state2 &&
+	cp -a "$FIX/seed-vps" "$R2" &&
+	printf "[nix]\ncores=3\n" >p1.conf && printf "[nix]\ncores=5\n" >p2.conf &&
+	vpstune --insecure-profile --root "$R2" --state-dir "$S2" apply -p ./p1.conf >/dev/null &&
+	vpstune --insecure-profile --root "$R2" --state-dir "$S2" apply -p ./p2.conf >/dev/null &&
+	old=$(vpstune --root "$R2" --state-dir "$S2" rollback --list | awk "NR == 2 { print \$1 }") &&
+	new=$(vpstune --root "$R2" --state-dir "$S2" rollback --list | awk "NR == 3 { print \$1 }") &&
+	test -n "$old" && test -n "$new" &&
+	{ vpstune --root "$R2" --state-dir "$S2" rollback --to "$old" 2>err; rc=$?; } &&
+	cat err && test $rc = 2 &&
+	grep -q "transaction $new, newer and not rolled back, also changed nix:" err &&
+	grep -qx "cores = 5" "$R2/$NC" &&
+	vpstune --root "$R2" --state-dir "$S2" rollback >/dev/null &&
+	vpstune --root "$R2" --state-dir "$S2" rollback --to "$old" >/dev/null &&
+	cmp "$FIX/seed-vps/$NC" "$R2/$NC"
+'
+
+test_expect_success 'rollback --to with --force restores the older originals anyway' '
+	R3=$TEST_TMP/root3 S3=$TEST_TMP/state3 &&
+	cp -a "$FIX/seed-vps" "$R3" &&
+	printf "[nix]\ncores=3\n" >p1.conf && printf "[nix]\ncores=5\n" >p2.conf &&
+	vpstune --insecure-profile --root "$R3" --state-dir "$S3" apply -p ./p1.conf >/dev/null &&
+	vpstune --insecure-profile --root "$R3" --state-dir "$S3" apply -p ./p2.conf >/dev/null &&
+	old=$(vpstune --root "$R3" --state-dir "$S3" rollback --list | awk "NR == 2 { print \$1 }") &&
+	vpstune --root "$R3" --state-dir "$S3" rollback --force --to "$old" >/dev/null &&
+	cmp "$FIX/seed-vps/$NC" "$R3/$NC"
+'
+
 test_done

@@ -22,9 +22,12 @@
 
 #include "apply/apply.h"
 #include "apply/journal.h"
+#include "apply/store.h"
+#include "apply/zram-merge.h"
 #include "cmd/common.h"
 #include "knobs/knob.h"
 #include "log.h"
+#include "output/apply-describe.h"
 #include "output/apply-render.h"
 #include "output/json.h"
 #include "util.h"
@@ -82,262 +85,6 @@ struct apply_opts {
 /* Kinds that are plain file edits and so work in a sysroot too. */
 static bool is_config_group(const char *group) {
         return streq(group, "containers") || streq(group, "nix");
-}
-
-/* zram views of one device must go algorithm, size, swap: a swap
- * priority before the device has a size is refused by the kernel. Keeps
- * the plan's order otherwise (a pure reordering within each device). */
-static int zram_rank(const char *knob) {
-        const char *f = strrchr(knob, ':');
-        return !f ? 0 : streq(f, ":comp_algorithm") ? 1 : streq(f, ":disksize") ? 2 : streq(f, ":swap") ? 3 : 0;
-}
-
-static bool same_zram_dev(const char *a, const char *b) {
-        const char *ea = strrchr(a, ':'), *eb = strrchr(b, ':');
-        return startswith(a, "zram:") && startswith(b, "zram:") && ea && eb && ea - a == eb - b &&
-               strncmp(a, b, (size_t) (ea - a)) == 0;
-}
-
-static void order_zram(const struct plan_item **v, size_t n) {
-        for (size_t i = 1; i < n; i++)
-                for (size_t j = i; j > 0; j--) {
-                        const struct plan_item *a = v[j - 1], *b = v[j];
-                        /* Bubble b back over same-device items of higher rank only. */
-                        size_t k = j;
-                        if (!same_zram_dev(a->knob, b->knob) || zram_rank(a->knob) <= zram_rank(b->knob))
-                                break;
-                        v[k - 1] = b;
-                        v[k] = a;
-                }
-}
-
-/* One zram device's items (algorithm, size, swap) become one write of its
- * composite state (knob.h): the device is reset once, not once per item,
- * and a swap that holds pages is swapped off once. Returns the new state
- * string, or NULL when the current state cannot be read (then the items go
- * one by one, as before). */
-static char *zram_compose(struct sysroot *sr, const struct plan_item *const *v, size_t n, char **ret_knob) {
-        const char *key = strchr(v[0]->knob, ':') + 1, *c = strrchr(key, ':');
-        _cleanup_free_ char *dev = xstrndup(key, (size_t) (c - key));
-        _cleanup_free_ char *state_knob = xasprintf("zram:%s:state", dev);
-        _cleanup_free_ char *cur = NULL, *algo = NULL, *size = NULL, *swap = NULL, *prio = NULL;
-        _cleanup_strv_ char **fields = NULL;
-
-        if (knob_read(sr, state_knob, &cur) < 0 || !cur)
-                return NULL;
-        fields = strv_split(cur, ",");
-        for (char **f = fields; *f; f++) {
-                const char *val;
-                if ((val = startswith(*f, "algo=")))
-                        algo = xstrdup(val);
-                else if ((val = startswith(*f, "disksize=")))
-                        size = xstrdup(val);
-                else if ((val = startswith(*f, "swap=")))
-                        swap = xstrdup(val);
-                else if ((val = startswith(*f, "prio=")))
-                        prio = xstrdup(val);
-        }
-        for (size_t i = 0; i < n; i++) {
-                const char *field = strrchr(v[i]->knob, ':') + 1, *t = v[i]->target;
-                if (streq(field, "comp_algorithm"))
-                        algo = (free(algo), xstrdup(t));
-                else if (streq(field, "disksize")) {
-                        char *norm = NULL;
-                        if (knob_normalize(v[i]->knob, t, &norm) < 0)
-                                return NULL;
-                        free(size);
-                        size = norm ? norm : xstrdup(t);
-                } else if (streq(field, "swap")) {
-                        free(swap);
-                        free(prio);
-                        swap = xstrdup(streq(t, "off") ? "off" : "on");
-                        prio = streq(t, "off") ? NULL : xstrdup(streq(t, "on") ? "auto" : t);
-                } else
-                        return NULL;
-        }
-        if (!algo || !size || !swap)
-                return NULL;
-        *ret_knob = TAKE_PTR(state_knob);
-        if (streq(swap, "on"))
-                return xasprintf("algo=%s,disksize=%s,swap=on,prio=%s", algo, size, prio ? prio : "auto");
-        return xasprintf("algo=%s,disksize=%s,swap=off", algo, size);
-}
-
-/* ---- dry-run descriptions ---- */
-
-static char *under_root(const struct cmd_ctx *ctx, char *path) {
-        char *s;
-        size_t l;
-
-        if (sysroot_is_live(ctx->sr))
-                return path;
-        l = strlen(ctx->root);
-        while (l > 1 && ctx->root[l - 1] == '/')
-                l--;
-        s = xasprintf("%.*s%s", (int) l, ctx->root, path);
-        free(path);
-        return s;
-}
-
-/* The kernel or file path a knob writes, or NULL when it is a syscall. */
-static char *knob_path(const struct cmd_ctx *ctx, const struct facts *f, const char *knob) {
-        const char *key = strchr(knob, ':') + 1;
-        _cleanup_free_ char *group = knob_group(knob);
-        char *p = NULL;
-
-        if (streq(group, "sysctl")) {
-                _cleanup_free_ char *k = xstrdup(key);
-                const char *dot = strchr(k, '.'), *slash = strchr(k, '/');
-                if (dot && (!slash || dot < slash))
-                        for (char *c = k; *c; c++)
-                                *c = *c == '.' ? '/' : *c == '/' ? '.' : *c;
-                _cleanup_free_ char *rel = xasprintf("sys/%s", k);
-                p = sysroot_display_path(SR_PROC, rel);
-        } else if (streq(group, "block")) {
-                const char *c = strrchr(key, ':');
-                _cleanup_free_ char *rel = xasprintf("block/%.*s/queue/%s", (int) (c - key), key, c + 1);
-                p = sysroot_display_path(SR_SYS, rel);
-        } else if (streq(group, "bdi")) {
-                const char *c = strrchr(key, ':');
-                _cleanup_free_ char *name = xstrndup(key, (size_t) (c - key));
-                const char *bdi = name;
-                if (name[0] == '/') {
-                        const struct fs_facts *m = facts_find_mount(f, name);
-                        if (!m || !m->bdi)
-                                return NULL;
-                        bdi = m->bdi;
-                }
-                _cleanup_free_ char *rel = xasprintf("class/bdi/%s/%s", bdi, c + 1);
-                p = sysroot_display_path(SR_SYS, rel);
-        } else if (streq(group, "sysfs")) {
-                p = xstrdup(key);
-        } else if (streq(group, "zram")) {
-                const char *c = strrchr(key, ':');
-                if (streq(c, ":swap") || streq(c, ":state"))
-                        return NULL;
-                _cleanup_free_ char *rel = xasprintf("block/%.*s/%s", (int) (c - key), key, c + 1);
-                p = sysroot_display_path(SR_SYS, rel);
-        } else if (streq(group, "containers")) {
-                p = sysroot_display_path(SR_ETC, "containers/storage.conf");
-        } else if (streq(group, "nix")) {
-                p = sysroot_display_path(SR_ETC, "nix/nix.conf");
-        } else
-                return NULL;
-        return under_root(ctx, p);
-}
-
-static char *describe_write(const struct cmd_ctx *ctx, const struct facts *f, const char *knob, const char *target,
-                            const struct apply_result *r) {
-        _cleanup_free_ char *group = knob_group(knob);
-        _cleanup_free_ char *path = knob_path(ctx, f, knob);
-        _cleanup_free_ char *now = apply_display_value(knob, r->old_value);
-        _cleanup_free_ char *want = apply_display_value(knob, r->new_value ? r->new_value : target);
-        const char *key = strchr(knob, ':') + 1, *c = strrchr(key, ':');
-        _cleanup_free_ char *obj = c ? xstrndup(key, (size_t) (c - key)) : xstrdup(key);
-        _cleanup_free_ char *extra = NULL;
-
-        if (streq(group, "zram")) {
-                _cleanup_free_ char *dev = sysroot_display_path(SR_DEV, obj);
-                bool initialised = true;
-                if (streq(c, ":swap"))
-                        return xasprintf("would write a swap header to %s and swapon it with priority '%s' (%s, now '%s')",
-                                         dev, want, knob, now);
-                if (streq(c, ":state"))
-                        return xasprintf("would set %s up as %s in one go: algorithm, size, swap header, swapon "
-                                         "(%s, now %s)", dev, want, knob, now);
-                for (size_t i = 0; i < f->n_zram; i++)
-                        if (streq(f->zram[i].name, obj))
-                                initialised = f->zram[i].disksize > 0;
-                if (initialised)
-                        extra = xasprintf("; resets %s: swapoff, reset, redo", obj);
-        }
-        if (path)
-                return xasprintf("would write '%s' to %s (%s, now '%s'%s)", want, path, knob, now, strempty(extra));
-        if (streq(group, "mount"))
-                return xasprintf("would remount %s with btrfs option %s='%s' (%s, now '%s')", obj, c + 1, want, knob, now);
-        if (streq(group, "attr"))
-                return xasprintf("would set the no-COW attribute (chattr +C) on %s to '%s' (%s, now '%s')", obj, want,
-                                 knob, now);
-        if (streq(group, "prop"))
-                return xasprintf("would set the xattr btrfs.%s of %s to '%s' (%s, now '%s')", c + 1, obj, want, knob, now);
-        return xasprintf("would set %s to '%s' (now '%s')", knob, want, now);
-}
-
-/* ---- podman's store: a driver change strands its images ---- */
-
-static bool json_has_entries(struct sysroot *sr, const char *rel) {
-        _cleanup_free_ char *buf = NULL;
-        if (sysroot_read_file(sr, SR_ROOT, rel, 0, &buf, NULL, NULL) < 0)
-                return false;
-        return strchr(buf, '{') != NULL;
-}
-
-/* 1 and what was found when the store at graphroot holds images, layers
- * or containers (of any driver); 0 when empty or missing. */
-static int store_has_data(struct sysroot *sr, char **ret_graphroot, char **ret_found) {
-        static const struct {
-                const char *suffix, *file;
-        } kinds[] = { { "-images", "images.json" }, { "-layers", "layers.json" }, { "-containers", "containers.json" } };
-        _cleanup_free_ char *graphroot = NULL;
-        _cleanup_strv_ char **names = NULL;
-        const char *rel;
-
-        if (knob_read(sr, "containers:graphroot", &graphroot) < 0 || !graphroot || graphroot[0] != '/')
-                graphroot = (free(graphroot), sysroot_display_path(SR_VAR, "lib/containers/storage"));
-        rel = graphroot;
-        while (*rel == '/')
-                rel++;
-        if (sysroot_list_dir(sr, SR_ROOT, rel, &names) < 0) {
-                *ret_graphroot = TAKE_PTR(graphroot);
-                return 0;
-        }
-        for (char **nm = names; *nm; nm++) {
-                size_t l = strlen(*nm);
-                for (size_t k = 0; k < ELEMENTSOF(kinds); k++) {
-                        size_t sl = strlen(kinds[k].suffix);
-                        if (l <= sl || !streq(*nm + l - sl, kinds[k].suffix))
-                                continue;
-                        _cleanup_free_ char *f = xasprintf("%s/%s/%s", rel, *nm, kinds[k].file);
-                        if (json_has_entries(sr, f)) {
-                                *ret_found = xasprintf("%s/%s/%s", graphroot, *nm, kinds[k].file);
-                                *ret_graphroot = TAKE_PTR(graphroot);
-                                return 1;
-                        }
-                }
-        }
-        *ret_graphroot = TAKE_PTR(graphroot);
-        return 0;
-}
-
-/* ---- locking ---- */
-
-/* Takes the state lock, saying once on stderr that it waits. */
-static int take_lock(const char *state_dir, bool no_wait, int *ret_dir_fd, int *ret_lock_fd, const char *verb) {
-        int dfd = -1, lfd = -1, r;
-
-        r = journal_state_open(state_dir, true, &dfd);
-        if (r < 0) {
-                log_error_errno(r, "%s: state directory '%s' is unusable: %m", verb, state_dir);
-                return EXIT_UNKNOWN;
-        }
-        r = journal_lock(dfd, false, &lfd);
-        if (r == -EWOULDBLOCK && !no_wait) {
-                fprintf(stderr, "vpstune: waiting for another apply or rollback to finish (lock held on %s)...\n",
-                        state_dir);
-                fflush(stderr);
-                r = journal_lock(dfd, true, &lfd);
-        }
-        if (r < 0) {
-                if (r == -EWOULDBLOCK)
-                        log_error("%s: another apply or rollback is running (lock held on %s)", verb, state_dir);
-                else
-                        log_error_errno(r, "%s: cannot lock '%s': %m", verb, state_dir);
-                close(dfd);
-                return EXIT_UNKNOWN;
-        }
-        *ret_dir_fd = dfd;
-        *ret_lock_fd = lfd;
-        return EXIT_OK;
 }
 
 /* ---- the verb ---- */
@@ -431,7 +178,7 @@ static int check_items(struct sysroot *sr, const struct apply_opts *o, const str
                 _cleanup_free_ char *graphroot = NULL, *found = NULL;
                 if (!streq(v[i]->knob, "containers:driver"))
                         continue;
-                if (store_has_data(sr, &graphroot, &found) <= 0)
+                if (containers_store_has_data(sr, &graphroot, &found) <= 0)
                         continue;
                 if (o->force) {
                         log_warning("apply: containers:driver: the store %s holds data (%s): run 'podman system reset' "
@@ -467,8 +214,9 @@ static int report(struct cmd_ctx *ctx, const struct apply_opts *o, const struct 
         if (o->dry_run) {
                 for (size_t i = 0; i < rep->n; i++)
                         if (rep->results[i].status == APPLY_PLANNED) {
-                                _cleanup_free_ char *d = describe_write(ctx, l->facts, rep->knobs[i], targets[i],
-                                                                        &rep->results[i]);
+                                _cleanup_free_ char *d = apply_describe_write(
+                                        ctx->root, sysroot_is_live(ctx->sr), l->facts, rep->knobs[i], targets[i],
+                                        &rep->results[i]);
                                 printf("%s\n", string_sanitize(d));
                         }
         } else
@@ -533,7 +281,12 @@ CMD(apply) {
         /* The lock first: the plan must not be read while another apply
          * is changing what it reads. */
         if (!o.dry_run) {
-                code = take_lock(state_dir, o.no_wait, &dir_fd, &lock_fd, "apply");
+                r = journal_state_open(state_dir, true, &dir_fd);
+                if (r < 0) {
+                        log_error_errno(r, "apply: state directory '%s' is unusable: %m", state_dir);
+                        code = EXIT_UNKNOWN;
+                } else
+                        code = cmd_lock_state(dir_fd, state_dir, o.no_wait, &lock_fd, "apply");
                 if (code != EXIT_OK)
                         goto out;
         }
@@ -561,7 +314,7 @@ CMD(apply) {
                 }
                 todo[n++] = it;
         }
-        order_zram(todo, n);
+        apply_order_zram(todo, n);
         knobs = xcalloc(n + 1, sizeof *knobs);
         targets = xcalloc(n + 1, sizeof *targets);
         changes = xcalloc(n + 1, sizeof *changes);
@@ -597,16 +350,16 @@ CMD(apply) {
         if (code != EXIT_OK)
                 goto out;
 
-        /* Items of one zram device (adjacent after order_zram) become one
+        /* Items of one zram device (adjacent after apply_order_zram) become one
          * state write; the skipped entries after n_write move up with it. */
         if (live) {
                 size_t w = 0;
                 for (size_t i = 0; i < n_write;) {
                         size_t j = i + 1;
                         char *sk = NULL, *st = NULL;
-                        while (j < n_write && same_zram_dev(todo[i]->knob, todo[j]->knob))
+                        while (j < n_write && apply_same_zram_dev(todo[i]->knob, todo[j]->knob))
                                 j++;
-                        if (j - i > 1 && (st = zram_compose(ctx->sr, todo + i, j - i, &sk))) {
+                        if (j - i > 1 && (st = apply_zram_compose(ctx->sr, todo + i, j - i, &sk))) {
                                 strv_consume(&owned, sk);
                                 strv_consume(&owned, st);
                                 knobs[w] = sk;

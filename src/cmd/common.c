@@ -2,8 +2,10 @@
 #include "cmd/common.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <unistd.h>
 
+#include "apply/journal.h"
 #include "log.h"
 #include "util.h"
 
@@ -63,4 +65,25 @@ void cmd_parse_list(const char *arg, char ***l) {
         _cleanup_strv_ char **parts = strv_split(arg, ",");
         for (char **p = parts; *p; p++)
                 strv_push(l, strstrip(*p));
+}
+
+int cmd_lock_state(int dir_fd, const char *state_dir, bool no_wait, int *ret_lock_fd, const char *verb) {
+        int lfd = -1, r;
+
+        r = journal_lock(dir_fd, false, &lfd);
+        if (r == -EWOULDBLOCK && !no_wait) {
+                fprintf(stderr, "vpstune: waiting for another apply or rollback to finish (lock held on %s)...\n",
+                        state_dir);
+                fflush(stderr);
+                r = journal_lock(dir_fd, true, &lfd);
+        }
+        if (r < 0) {
+                if (r == -EWOULDBLOCK)
+                        log_error("%s: another apply or rollback is running (lock held on %s)", verb, state_dir);
+                else
+                        log_error_errno(r, "%s: cannot lock '%s': %m", verb, state_dir);
+                return EXIT_UNKNOWN;
+        }
+        *ret_lock_fd = lfd;
+        return EXIT_OK;
 }

@@ -22,5 +22,10 @@ struct loaded {
 int cmd_load(struct cmd_ctx *ctx, const char *profile_name, bool want_plan, struct loaded *ret);
 void loaded_done(struct loaded *l);
 
+/* Takes the state lock on an opened state directory, saying once on stderr
+ * that it waits (unless no_wait: then it fails at once). Returns EXIT_OK or
+ * EXIT_UNKNOWN, having logged why ("VERB: ..."). */
+int cmd_lock_state(int dir_fd, const char *state_dir, bool no_wait, int *ret_lock_fd, const char *verb);
+
 /* Comma-separated list option ("--only sysctl,block") appended to *l. */
 void cmd_parse_list(const char *arg, char ***l);

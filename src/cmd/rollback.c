@@ -12,7 +12,7 @@
 
 #include "apply/apply.h"
 #include "apply/journal.h"
-#include "cmd/cmd.h"
+#include "cmd/common.h"
 #include "log.h"
 #include "output/apply-render.h"
 #include "output/json.h"
@@ -192,18 +192,7 @@ CMD(rollback) {
                 log_error_errno(r, "rollback: state directory '%s' is unusable: %m", state_dir);
                 return EXIT_UNKNOWN;
         }
-        r = journal_lock(dir_fd, false, &lock_fd);
-        if (r == -EWOULDBLOCK && !no_wait) {
-                fprintf(stderr, "vpstune: waiting for another apply or rollback to finish (lock held on %s)...\n",
-                        state_dir);
-                fflush(stderr);
-                r = journal_lock(dir_fd, true, &lock_fd);
-        }
-        if (r < 0) {
-                if (r == -EWOULDBLOCK)
-                        log_error("rollback: another apply or rollback is running (lock held on %s)", state_dir);
-                else
-                        log_error_errno(r, "rollback: cannot lock '%s': %m", state_dir);
+        if (cmd_lock_state(dir_fd, state_dir, no_wait, &lock_fd, "rollback") != EXIT_OK) {
                 close(dir_fd);
                 return EXIT_UNKNOWN;
         }

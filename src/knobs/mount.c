@@ -159,6 +159,14 @@ static int mount_validate(const char *key) {
         return mount_parse(key, NULL, NULL);
 }
 
+/* The mount at mp, which must be btrfs: these are btrfs options. */
+static int find_btrfs_mount(struct sysroot *sr, const char *mp, struct knob_mount *ret) {
+        int r = knob_mount_find(sr, mp, ret);
+        if (r < 0)
+                return r;
+        return streq(ret->fstype, "btrfs") ? 0 : -EMEDIUMTYPE;
+}
+
 static int mount_read(struct sysroot *sr, const char *key, char **ret) {
         _cleanup_(knob_mount_done) struct knob_mount m = {};
         _cleanup_free_ char *mp = NULL, *v = NULL;
@@ -168,11 +176,9 @@ static int mount_read(struct sysroot *sr, const char *key, char **ret) {
         r = mount_parse(key, &mp, &o);
         if (r < 0)
                 return r;
-        r = knob_mount_find(sr, mp, &m);
+        r = find_btrfs_mount(sr, mp, &m);
         if (r < 0)
                 return r;
-        if (!streq(m.fstype, "btrfs"))
-                return -EMEDIUMTYPE;
         switch (o->type) {
         case OPT_BOOL:
                 *ret = xstrdup(knob_opt_get(m.super_opts, o->on, NULL) ||
@@ -314,11 +320,9 @@ static int mount_write(struct sysroot *sr, const char *key, const char *value) {
                 return r;
         /* Only a btrfs mountpoint: fspick on a plain directory would pick
          * whatever filesystem holds it. */
-        r = knob_mount_find(sr, mp, &m);
+        r = find_btrfs_mount(sr, mp, &m);
         if (r < 0)
                 return r;
-        if (!streq(m.fstype, "btrfs"))
-                return -EMEDIUMTYPE;
         switch (o->type) {
         case OPT_BOOL:
                 return reconfigure(mp, streq(v, "on") ? o->on : o->off, NULL);

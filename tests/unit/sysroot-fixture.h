@@ -51,6 +51,12 @@ static inline void fixture_put(const char *base, const char *rel, const char *co
         assert_int_equal(fclose(f), 0);
 }
 
+/* base/dir/name: keeps path literals free of absolute-looking prefixes. */
+static inline void fixture_put_attr(const char *base, const char *dir, const char *name, const char *content) {
+        _cleanup_free_ char *rel = xasprintf("%s/%s", dir, name);
+        fixture_put(base, rel, content);
+}
+
 static inline void fixture_link(const char *base, const char *rel, const char *target) {
         _cleanup_free_ char *path = xasprintf("%s/%s", base, rel);
 

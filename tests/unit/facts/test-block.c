@@ -29,10 +29,8 @@ static void link_(const char *rel, const char *target) {
         fixture_link(root, rel, target);
 }
 
-/* dir + "/" + name: keeps path literals free of absolute-looking prefixes. */
 static void put_attr(const char *dir, const char *name, const char *content) {
-        _cleanup_free_ char *rel = xasprintf("%s/%s", dir, name);
-        put(rel, content);
+        fixture_put_attr(root, dir, name, content);
 }
 
 static void link_attr(const char *dir, const char *name, const char *target) {

@@ -14,7 +14,7 @@ test_expect_success '--version prints the version' '
 	grep -Eq "^vpstune [0-9]+\.[0-9]+\.[0-9]+$" out
 '
 
-test_expect_code 2 'an unknown command is a usage error' '
+test_expect_code_body 2 'an unknown command is a usage error' '
 	vpstune frobnicate 2>err
 '
 
@@ -23,11 +23,11 @@ test_expect_success 'an unknown command says so in one line' '
 	grep -q "^vpstune: unknown command .frobnicate." err
 '
 
-test_expect_code 2 'an unknown option is a usage error' '
+test_expect_code_body 2 'an unknown option is a usage error' '
 	vpstune --frobnicate 2>err
 '
 
-test_expect_code 2 'a missing --root directory is an input error' '
+test_expect_code_body 2 'a missing --root directory is an input error' '
 	vpstune --root /nonexistent/vpstune detect 2>err
 '
 
@@ -45,7 +45,7 @@ test_expect_success 'every command has --help that names its usage' '
 	done
 '
 
-test_expect_code 2 'a command not built yet says so and exits 2' '
+test_expect_code_body 2 'a command not built yet says so and exits 2' '
 	vpstune bench 2>err; rc=$?; grep -q "not implemented yet" err; exit $rc
 '
 

@@ -69,7 +69,7 @@ test_expect_success 'plan notes carry the corrections: swappiness 10 next to zra
 	jq -r ".items[] | select(.knob == \"sysctl:vm.swappiness\") | .note" p | grep -q contradictory
 '
 
-test_expect_code 1 'verify exits 1 on drift' '
+test_expect_code_body 1 'verify exits 1 on drift' '
 	(cd "$FIX" && "$VPSTUNE" --root seed-vps verify) >/dev/null
 '
 
@@ -98,7 +98,7 @@ test_expect_success 'verify --format prometheus follows the text exposition form
 	grep -q "vpstune_item_ok{knob=\"sysctl:vm.swappiness\",group=\"sysctl\",status=\"drift\",profile=\"vps-dev\"} 0" m
 '
 
-test_expect_code 1 'verify --format nagios: WARNING and exit 1 on drift' '
+test_expect_code_body 1 'verify --format nagios: WARNING and exit 1 on drift' '
 	(cd "$FIX" && "$VPSTUNE" --root seed-vps verify --format nagios) >n; rc=$?;
 	grep -q "^VPSTUNE WARNING - " n && grep -q " | ok=" n; exit $rc
 '
@@ -108,7 +108,7 @@ test_expect_success 'verify -o writes the file atomically and leaves no temporar
 	test -s outdir/v.prom && test "$(ls outdir)" = v.prom
 '
 
-test_expect_code 2 'verify --format bogus is a usage error' '
+test_expect_code_body 2 'verify --format bogus is a usage error' '
 	"$VPSTUNE" --root "$FIX/seed-vps" verify --format bogus 2>err
 '
 
@@ -118,7 +118,7 @@ test_expect_success 'a malformed profile: one line naming file and line, exit 2'
 	test $rc = 2 && test "$(wc -l <err)" = 1 && grep -q "bad.conf:3" err
 '
 
-test_expect_code 2 'an unknown profile name is an input error' '
+test_expect_code_body 2 'an unknown profile name is an input error' '
 	"$VPSTUNE" --root "$FIX/seed-vps" plan -p no-such-profile 2>err
 '
 

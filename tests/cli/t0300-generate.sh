@@ -27,12 +27,12 @@ for t in $TARGETS; do
 	"
 done
 
-test_expect_code 2 'an unknown target is a usage error' '
+test_expect_code_body 2 'an unknown target is a usage error' '
 	vpstune --root "$SEED" generate frobnicate 2>err &&
 	grep -q "unknown target .frobnicate." err
 '
 
-test_expect_code 2 'a missing target is a usage error' '
+test_expect_code_body 2 'a missing target is a usage error' '
 	vpstune --root "$SEED" generate 2>err
 '
 

@@ -110,7 +110,7 @@ test_expect_success '--skip block leaves the block queue alone' '
 	snapshot >now && test_cmp "$TEST_TMP/orig.state" now
 '
 
-test_expect_code 2 'an unknown group is a usage error that names it' '
+test_expect_code_body 2 'an unknown group is a usage error that names it' '
 	vpstune --state-dir "$ST" apply -p "$PROF" --only sysctl,nosuch 2>err; rc=$?
 	grep -q "unknown group '"'"'nosuch'"'"'" err && exit $rc
 '

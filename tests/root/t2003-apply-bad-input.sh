@@ -30,7 +30,7 @@ mkprof bad.conf <<EOP
 vm.vfs_cache_pressure=$new_vfs
 this line is not INI
 EOP
-test_expect_code 2 'a malformed profile: exit 2, FILE:LINE named, nothing changed' '
+test_expect_code_body 2 'a malformed profile: exit 2, FILE:LINE named, nothing changed' '
 	vpstune --state-dir "$ST" apply -p "$PD/bad.conf" 2>err; rc=$?
 	cat err
 	grep -q "$PD/bad.conf:3:" err && state >now && test_cmp "$TEST_TMP/orig.state" now && exit $rc
@@ -60,7 +60,7 @@ mkprof risky.conf <<EOP
 vm.vfs_cache_pressure=$new_vfs
 kernel.core_pattern=|/bin/false %p
 EOP
-test_expect_code 2 'a risky sysctl without --allow-risky: refused before anything changes' '
+test_expect_code_body 2 'a risky sysctl without --allow-risky: refused before anything changes' '
 	vpstune --state-dir "$ST" apply -p "$PD/risky.conf" 2>err; rc=$?
 	cat err
 	grep -q "refused: sysctl:kernel.core_pattern can run code" err &&
@@ -75,7 +75,7 @@ vm.vfs_cache_pressure=$new_vfs
 [sysfs]
 $KSM = 7
 EOP
-	test_expect_code 1 'the kernel refuses the second item: exit 1, the first rolled back' '
+	test_expect_code_body 1 'the kernel refuses the second item: exit 1, the first rolled back' '
 		vpstune --state-dir "$ST" apply -p "$PD/fail.conf" >out 2>err; rc=$?
 		cat out err
 		grep -q "^sysctl:vm.vfs_cache_pressure .* rolled-back" out &&
@@ -89,7 +89,7 @@ EOP
 	'
 	rm -f "$ST"/tx-*.journal
 
-	test_expect_code 1 '--keep-partial keeps the first item, rollback undoes it' '
+	test_expect_code_body 1 '--keep-partial keeps the first item, rollback undoes it' '
 		vpstune --state-dir "$ST" apply -p "$PD/fail.conf" --keep-partial --json >out.json 2>err; rc=$?
 		cat out.json err
 		test "$(cat $P/vfs_cache_pressure)" = $new_vfs &&

@@ -77,14 +77,6 @@ test_must_fail() {
 	return 0
 }
 
-# LEGACY, being rewritten: checks the exit code of a whole BODY, so a grep
-# after "cmd &&" never runs. New tests use test_expect_code inside
-# test_expect_success.
-test_expect_code_body() {
-	code=$1; desc=$2; body=$3
-	test_expect_success "$desc" "( $body ); rc=\$?; [ \$rc -eq $code ] || { echo \"exit code \$rc, expected $code\"; false; }"
-}
-
 test_skip() {
 	test_count=$((test_count + 1))
 	echo "ok $test_count - $1 # SKIP $2"

@@ -14,21 +14,23 @@ test_expect_success '--version prints the version' '
 	grep -Eq "^vpstune [0-9]+\.[0-9]+\.[0-9]+$" out
 '
 
-test_expect_code_body 2 'an unknown command is a usage error' '
-	vpstune frobnicate 2>err
+test_expect_success 'an unknown command is a usage error' '
+	test_expect_code 2 vpstune frobnicate 2>err
 '
 
 test_expect_success 'an unknown command says so in one line' '
-	vpstune frobnicate 2>err; test $(wc -l <err) -eq 1 &&
+	test_expect_code 2 vpstune frobnicate 2>err && test $(wc -l <err) -eq 1 &&
 	grep -q "^vpstune: unknown command .frobnicate." err
 '
 
-test_expect_code_body 2 'an unknown option is a usage error' '
-	vpstune --frobnicate 2>err
+test_expect_success 'an unknown option is a usage error' '
+	test_expect_code 2 vpstune --frobnicate 2>err &&
+	grep -q "unrecognized option .--frobnicate." err
 '
 
-test_expect_code_body 2 'a missing --root directory is an input error' '
-	vpstune --root /nonexistent/vpstune detect 2>err
+test_expect_success 'a missing --root directory is an input error' '
+	test_expect_code 2 vpstune --root /nonexistent/vpstune detect 2>err &&
+	grep -q "/nonexistent/vpstune" err
 '
 
 test_expect_success 'write errors on stdout are reported (full disk)' '
@@ -45,8 +47,9 @@ test_expect_success 'every command has --help that names its usage' '
 	done
 '
 
-test_expect_code_body 2 'a command not built yet says so and exits 2' '
-	vpstune bench 2>err; rc=$?; grep -q "not implemented yet" err; exit $rc
+test_expect_success 'a command not built yet says so and exits 2' '
+	test_expect_code 2 vpstune bench 2>err &&
+	grep -q "not implemented yet" err
 '
 
 test_expect_success 'the man page and README document every command' '

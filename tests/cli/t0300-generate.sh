@@ -27,13 +27,14 @@ for t in $TARGETS; do
 	"
 done
 
-test_expect_code_body 2 'an unknown target is a usage error' '
-	vpstune --root "$SEED" generate frobnicate 2>err &&
+test_expect_success 'an unknown target is a usage error' '
+	test_expect_code 2 vpstune --root "$SEED" generate frobnicate 2>err &&
 	grep -q "unknown target .frobnicate." err
 '
 
-test_expect_code_body 2 'a missing target is a usage error' '
-	vpstune --root "$SEED" generate 2>err
+test_expect_success 'a missing target is a usage error' '
+	test_expect_code 2 vpstune --root "$SEED" generate 2>err &&
+	grep -q "^vpstune: generate: " err
 '
 
 test_expect_success 'generate --help lists every target' '

@@ -5,9 +5,10 @@
 
 SEED="$FIX/seed-vps"
 
-test_expect_code_body 1 'every broken reference of the seed configuration is found' '
+test_expect_success 'every broken reference of the seed configuration is found: exit 1' '
 	cd "$SRCDIR" &&
-	vpstune --root tests/fixtures/seed-vps check-config tests/fixtures/seed-config/*.nix >"$TEST_TMP/out"
+	test_expect_code 1 vpstune --root tests/fixtures/seed-vps check-config tests/fixtures/seed-config/*.nix >"$TEST_TMP/out" &&
+	test -s "$TEST_TMP/out"
 '
 
 test_expect_success 'the findings match the golden' '
@@ -26,11 +27,11 @@ test_expect_success 'the placeholder and both NVMe disks are named' '
 	grep -q "/dev/nvme0n1 does not exist" "$f" && grep -q "/dev/nvme1n1 does not exist" "$f"
 '
 
-test_expect_code_body 0 'the machine'"'"'s own fstab is clean' '
+test_expect_success 'the machine'"'"'s own fstab is clean' '
 	vpstune --root "$SEED" check-config "$SEED/etc/fstab"
 '
 
-test_expect_code_body 0 'generated configuration passes check-config' '
+test_expect_success 'generated configuration passes check-config' '
 	vpstune --root "$SEED" generate nixos >n.nix && vpstune --root "$SEED" generate fstab >fstab &&
 	vpstune --root "$SEED" generate disko >d.nix &&
 	vpstune --root "$SEED" check-config n.nix fstab d.nix
@@ -56,13 +57,14 @@ assert d[\"summary\"] == {\"references\": 2, \"missing\": 1}
 "
 '
 
-test_expect_code_body 2 'an unreadable file is exit 2' '
-	vpstune --root "$SEED" check-config /nonexistent/configuration.nix 2>err &&
+test_expect_success 'an unreadable file is exit 2' '
+	test_expect_code 2 vpstune --root "$SEED" check-config /nonexistent/configuration.nix 2>err &&
 	grep -q "cannot read" err
 '
 
-test_expect_code_body 2 'no file is a usage error' '
-	vpstune --root "$SEED" check-config 2>err
+test_expect_success 'no file is a usage error' '
+	test_expect_code 2 vpstune --root "$SEED" check-config 2>err &&
+	grep -q "^vpstune: check-config: " err
 '
 
 test_done

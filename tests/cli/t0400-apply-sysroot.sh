@@ -100,14 +100,14 @@ test_expect_success 'rollback --list: every transaction rolled back, local ISO t
 	vr rollback >out && grep -q "^nothing to roll back" out
 '
 
-test_expect_code_body 2 'rollback --to an ID that does not exist' '
-	vr rollback --to 20200101T000000Z-1 2>err; rc=$?
-	grep -q "no transaction" err && exit $rc
+test_expect_success 'rollback --to an ID that does not exist' '
+	test_expect_code 2 vr rollback --to 20200101T000000Z-1 2>err &&
+	grep -q "no transaction" err
 '
 
-test_expect_code_body 2 'rollback --to something that is not an ID' '
-	vr rollback --to ../../etc 2>err; rc=$?
-	grep -q "not a transaction ID" err && exit $rc
+test_expect_success 'rollback --to something that is not an ID' '
+	test_expect_code 2 vr rollback --to ../../etc 2>err &&
+	grep -q "not a transaction ID" err
 '
 
 test_expect_success 'rollback --list without a state dir: no transactions' '
@@ -115,9 +115,18 @@ test_expect_success 'rollback --list without a state dir: no transactions' '
 	grep -q "^no transactions" out
 '
 
-test_expect_code_body 2 'apply: an extra argument is a usage error' 'vr apply -p vps-dev extra'
-test_expect_code_body 2 'apply: an unknown option is a usage error' 'vr apply --frobnicate'
-test_expect_code_body 2 'apply: an unknown profile is an error' 'vr apply -p no-such-profile'
+test_expect_success 'apply: an extra argument is a usage error' '
+	test_expect_code 2 vr apply -p vps-dev extra 2>err &&
+	grep -q "extra" err
+'
+test_expect_success 'apply: an unknown option is a usage error' '
+	test_expect_code 2 vr apply --frobnicate 2>err &&
+	grep -q "frobnicate" err
+'
+test_expect_success 'apply: an unknown profile is an error' '
+	test_expect_code 2 vr apply -p no-such-profile 2>err &&
+	grep -q "no-such-profile" err
+'
 
 test_expect_success 'apply --help names every option' '
 	vpstune apply --help >h &&

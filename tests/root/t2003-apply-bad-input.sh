@@ -30,10 +30,10 @@ mkprof bad.conf <<EOP
 vm.vfs_cache_pressure=$new_vfs
 this line is not INI
 EOP
-test_expect_code_body 2 'a malformed profile: exit 2, FILE:LINE named, nothing changed' '
-	vpstune --state-dir "$ST" apply -p "$PD/bad.conf" 2>err; rc=$?
-	cat err
-	grep -q "$PD/bad.conf:3:" err && state >now && test_cmp "$TEST_TMP/orig.state" now && exit $rc
+test_expect_success 'a malformed profile: exit 2, FILE:LINE named, nothing changed' '
+	test_expect_code 2 vpstune --state-dir "$ST" apply -p "$PD/bad.conf" 2>err &&
+	cat err &&
+	grep -q "$PD/bad.conf:3:" err && state >now && test_cmp "$TEST_TMP/orig.state" now
 '
 
 mkprof open.conf <<EOP
@@ -60,12 +60,12 @@ mkprof risky.conf <<EOP
 vm.vfs_cache_pressure=$new_vfs
 kernel.core_pattern=|/bin/false %p
 EOP
-test_expect_code_body 2 'a risky sysctl without --allow-risky: refused before anything changes' '
-	vpstune --state-dir "$ST" apply -p "$PD/risky.conf" 2>err; rc=$?
-	cat err
+test_expect_success 'a risky sysctl without --allow-risky: refused before anything changes' '
+	test_expect_code 2 vpstune --state-dir "$ST" apply -p "$PD/risky.conf" 2>err &&
+	cat err &&
 	grep -q "refused: sysctl:kernel.core_pattern can run code" err &&
 	grep -q -- "--allow-risky" err &&
-	state >now && test_cmp "$TEST_TMP/orig.state" now && exit $rc
+	state >now && test_cmp "$TEST_TMP/orig.state" now
 '
 
 if [ -w $KSM ]; then
@@ -75,29 +75,27 @@ vm.vfs_cache_pressure=$new_vfs
 [sysfs]
 $KSM = 7
 EOP
-	test_expect_code_body 1 'the kernel refuses the second item: exit 1, the first rolled back' '
-		vpstune --state-dir "$ST" apply -p "$PD/fail.conf" >out 2>err; rc=$?
-		cat out err
+	test_expect_success 'the kernel refuses the second item: exit 1, the first rolled back' '
+		test_expect_code 1 vpstune --state-dir "$ST" apply -p "$PD/fail.conf" >out 2>err &&
+		cat out err &&
 		grep -q "^sysctl:vm.vfs_cache_pressure .* rolled-back" out &&
 		grep -q "^sysfs:$KSM .* failed .*Invalid argument" out &&
 		grep -q "apply: sysfs:$KSM: cannot write" err &&
 		grep -q "rolled back; nothing changed" err &&
 		test "$(cat $P/vfs_cache_pressure)" = "$orig_vfs" &&
 		test "$(cat $KSM)" = "$(sed -n "s/^ksm=//p" "$TEST_TMP/orig.state")" &&
-		vpstune --state-dir "$ST" rollback --list | tail -n 1 | grep -q " rolled-back " &&
-		exit $rc
+		vpstune --state-dir "$ST" rollback --list | tail -n 1 | grep -q " rolled-back "
 	'
 	rm -f "$ST"/tx-*.journal
 
-	test_expect_code_body 1 '--keep-partial keeps the first item, rollback undoes it' '
-		vpstune --state-dir "$ST" apply -p "$PD/fail.conf" --keep-partial --json >out.json 2>err; rc=$?
-		cat out.json err
+	test_expect_success '--keep-partial keeps the first item, rollback undoes it' '
+		test_expect_code 1 vpstune --state-dir "$ST" apply -p "$PD/fail.conf" --keep-partial --json >out.json 2>err &&
+		cat out.json err &&
 		test "$(cat $P/vfs_cache_pressure)" = $new_vfs &&
 		jq -e ".items[0].status == \"changed\" and .items[1].status == \"failed\" and (.items[1].error | test(\"Invalid argument\"))" out.json &&
 		grep -q "kept the changes that worked (--keep-partial) as transaction" err &&
 		vpstune --state-dir "$ST" rollback >/dev/null &&
-		test "$(cat $P/vfs_cache_pressure)" = "$orig_vfs" &&
-		exit $rc
+		test "$(cat $P/vfs_cache_pressure)" = "$orig_vfs"
 	'
 	rm -f "$ST"/tx-*.journal
 else

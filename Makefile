@@ -51,8 +51,11 @@ fuzz: deps-check $(FUZZ_BUILD)/build.ninja
 bench: build
 	bench/detect.sh
 
-install: build
-	$(MESON) install -C $(BUILD)
+# Installs what is built, nothing else: no packages (that is make deps),
+# DESTDIR honoured (make install DESTDIR=/tmp/stage).
+install: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+	$(MESON) install -C $(BUILD) $(if $(DESTDIR),--destdir $(DESTDIR))
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "config.h"
 #include "facts/facts.h"
 #include "generate/devlinks.h"
 #include "plan/plan.h"
@@ -55,7 +56,8 @@ struct gen_ctx {
         const char *prom_path;
 };
 
-#define GEN_DEFAULT_EXEC_PATH "/usr/sbin/vpstune"
+/* Where "meson install" put the binary (-Dprefix, -Dsbindir). */
+#define GEN_DEFAULT_EXEC_PATH VPSTUNE_SBIN_PATH
 #define GEN_DEFAULT_PROM_PATH "/var/lib/node_exporter/textfile_collector/vpstune.prom"
 
 /* One output file of a target: systemd has three, the others one. */

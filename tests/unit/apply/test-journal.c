@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "apply/journal.h"
+#include "config.h"
 #include "util.h"
 #include "tests/unit/sysroot-fixture.h"
 
@@ -169,7 +170,8 @@ static void test_default_state_dir(void **state) {
         _cleanup_free_ char *c = journal_default_state_dir("/tmp/root/");
         (void) state;
         assert_string_equal(a, b);
-        assert_string_equal(c, "/tmp/root/var/lib/vpstune");
+        /* VPSTUNE_STATE_DIR follows -Dlocalstatedir: /var/lib/vpstune by default. */
+        assert_string_equal(c, "/tmp/root" VPSTUNE_STATE_DIR);
 }
 
 static void test_write_list_incomplete(void **state) {

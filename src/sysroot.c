@@ -107,6 +107,24 @@ const char *sysroot_dir(const struct sysroot *sr) {
         return sr->dir;
 }
 
+int sysroot_identity(const struct sysroot *sr, char **ret_path, uint64_t *ret_dev, uint64_t *ret_ino) {
+        struct stat st;
+        char *p;
+
+        if (fstat(sr->root_fd, &st) < 0)
+                return -errno;
+        if (sr->live)
+                p = xstrdup("/");
+        else if (sr->canon_dir)
+                p = xstrdup(sr->canon_dir);
+        else if (!(p = realpath(sr->dir, NULL)))
+                return -errno;
+        *ret_path = p;
+        *ret_dev = (uint64_t) st.st_dev;
+        *ret_ino = (uint64_t) st.st_ino;
+        return 0;
+}
+
 char *sysroot_display_path(enum sr_base base, const char *rel) {
         const char *p = sysroot_base_prefix(base);
         while (rel && *rel == '/')

@@ -54,6 +54,10 @@ static inline void sysroot_freep(struct sysroot **sr) {
 bool sysroot_is_live(const struct sysroot *sr);
 /* The root as given ("/" when live). */
 const char *sysroot_dir(const struct sysroot *sr);
+/* What the root is: its canonical path ("/" when live; caller frees) and
+ * the st_dev/st_ino of the directory, for journals that must only ever be
+ * rolled back against the root they were applied to. */
+int sysroot_identity(const struct sysroot *sr, char **ret_path, uint64_t *ret_dev, uint64_t *ret_ino);
 /* "/proc/cpuinfo" for (SR_PROC, "cpuinfo"): for messages and for generated
  * text; never open the result yourself. Caller frees. */
 char *sysroot_display_path(enum sr_base base, const char *rel);

@@ -31,6 +31,8 @@ const char *apply_status_to_string(enum apply_status s) {
 void apply_ctx_done(struct apply_ctx *ctx) {
         free(ctx->tx_id);
         ctx->tx_id = NULL;
+        free(ctx->blocked_by);
+        ctx->blocked_by = NULL;
 }
 
 void apply_results_free(struct apply_result *r, size_t n) {
@@ -54,6 +56,7 @@ void rollback_result_done(struct rollback_result *r) {
         }
         free(r->items);
         free(r->tx_id);
+        free(r->other_root);
         *r = (struct rollback_result) {};
 }
 
@@ -157,6 +160,41 @@ static int undo_tx(struct sysroot *sr, const struct journal_tx *tx, struct rollb
         return all ? 0 : -EIO;
 }
 
+/* Every DONE must be covered by the ORIGs of its snapshot IDs: a DONE
+ * whose ORIG was lost (a damaged line, an edited file) would otherwise
+ * roll back "successfully" and leave the change in place. */
+static bool done_without_orig(const struct journal_tx *tx) {
+        for (size_t i = 0; i < tx->n_records; i++) {
+                _cleanup_strv_ char **sids = NULL;
+                if (tx->records[i].type != JREC_DONE)
+                        continue;
+                if (knob_snapshot_ids(tx->records[i].knob_id, &sids) < 0 || !sids || !*sids)
+                        return true;
+                for (char **s = sids; *s; s++) {
+                        bool found = false;
+                        for (size_t k = 0; k < i && !found; k++)
+                                found = tx->records[k].type == JREC_ORIG && streq(tx->records[k].knob_id, *s);
+                        if (!found)
+                                return true;
+                }
+        }
+        return false;
+}
+
+static int root_matches(struct sysroot *sr, const struct journal_tx *tx) {
+        _cleanup_free_ char *path = NULL;
+        uint64_t dev, ino;
+        int r = sysroot_identity(sr, &path, &dev, &ino);
+
+        if (r < 0)
+                return r;
+        if (!tx->has_root)
+                return 0; /* damaged: journal_tx.damage says so */
+        if (!streq(path, tx->root.path) || dev != tx->root.dev || ino != tx->root.ino)
+                return -EXDEV;
+        return 0;
+}
+
 static int rollback_locked(struct sysroot *sr, int dir_fd, const char *id, struct rollback_result *ret) {
         struct rollback_result res = {};
         struct journal_tx tx = {};
@@ -165,16 +203,76 @@ static int rollback_locked(struct sysroot *sr, int dir_fd, const char *id, struc
         r = journal_load(dir_fd, id, &tx);
         if (r < 0)
                 return r;
-        if (tx.state == JOURNAL_ROLLED_BACK) {
-                journal_tx_done(&tx);
-                return -EALREADY;
-        }
         res.tx_id = xstrdup(id);
+        if (tx.state == JOURNAL_ROLLED_BACK || tx.state == JOURNAL_ABANDONED) {
+                journal_tx_done(&tx);
+                r = -EALREADY;
+                goto out;
+        }
+        r = root_matches(sr, &tx);
+        if (r < 0) {
+                res.other_root = tx.root.path ? xstrdup(tx.root.path) : NULL;
+                journal_tx_done(&tx);
+                goto out;
+        }
+        if (!tx.damage && done_without_orig(&tx))
+                tx.damage = "a DONE record without the ORIG record of its original";
         res.damaged = tx.bad_lines > 0;
+        res.damage = tx.damage;
+        /* A damaged journal: put back what it does say (each record it
+         * kept has a valid checksum), but never call it rolled back. */
         r = undo_tx(sr, &tx, &res);
+        if (r == 0 && tx.damage)
+                r = -EBADMSG;
         journal_tx_done(&tx);
         if (r == 0)
                 r = journal_mark_rolled_back(dir_fd, id);
+out:
+        if (ret)
+                *ret = res;
+        else
+                rollback_result_done(&res);
+        return r;
+}
+
+int abandon_tx(struct apply_ctx *ctx, const char *id, struct rollback_result *ret) {
+        struct rollback_result res = {};
+        struct journal_tx tx = {};
+        struct state st;
+        int r;
+
+        if (!id || !journal_id_is_valid(id))
+                return -EINVAL;
+        r = state_acquire(ctx, &st);
+        if (r < 0)
+                return r;
+        r = journal_load(st.dir_fd, id, &tx);
+        if (r < 0)
+                goto out;
+        res.tx_id = xstrdup(id);
+        res.damage = tx.damage;
+        if (tx.state == JOURNAL_ROLLED_BACK || tx.state == JOURNAL_ABANDONED) {
+                r = -EALREADY;
+                goto out;
+        }
+        /* What is given up: the originals that will not be put back. */
+        for (size_t i = 0; i < tx.n_records; i++) {
+                struct rollback_item *it;
+                bool seen = false;
+                if (tx.records[i].type != JREC_ORIG)
+                        continue;
+                for (size_t k = 0; k < res.n_items && !seen; k++)
+                        seen = streq(res.items[k].knob_id, tx.records[i].knob_id);
+                if (seen)
+                        continue;
+                it = array_grow(&res.items, &res.n_items, sizeof *it);
+                it->knob_id = xstrdup(tx.records[i].knob_id);
+                it->value = tx.records[i].value ? xstrdup(tx.records[i].value) : NULL;
+        }
+        r = journal_mark_abandoned(st.dir_fd, id);
+out:
+        journal_tx_done(&tx);
+        state_release(&st);
         if (ret)
                 *ret = res;
         else
@@ -202,7 +300,7 @@ int rollback_tx(struct apply_ctx *ctx, const char *id, struct rollback_result *r
                 }
                 /* The undo stack: newest first, skipping what is undone. */
                 for (size_t i = n; i > 0 && !pick; i--)
-                        if (a[i - 1].state != JOURNAL_ROLLED_BACK)
+                        if (a[i - 1].state != JOURNAL_ROLLED_BACK && a[i - 1].state != JOURNAL_ABANDONED)
                                 pick = xstrdup(a[i - 1].id);
                 journal_tx_array_free(a, n);
                 if (!pick) {
@@ -248,23 +346,36 @@ static int validate_all(struct apply_ctx *ctx, const struct apply_change *c, siz
         return first;
 }
 
-/* Earlier transaction left open by a crash? One without originals changed
- * nothing and is closed quietly; otherwise the user must roll it back. */
-static int check_incomplete(int dir_fd) {
-        _cleanup_free_ char *id = NULL;
-        struct journal_tx tx = {};
-        int r = journal_find_incomplete(dir_fd, &id);
+/* Earlier transactions left open by a crash? One without originals
+ * changed nothing and is closed quietly; one with originals must be
+ * rolled back by the user (-EUCLEAN); a damaged one must be looked at
+ * (-EBADMSG). One pass over the list, and closing a transaction is read
+ * back (journal_mark_rolled_back), so no journal can make this loop. */
+static int check_incomplete(struct apply_ctx *ctx, int dir_fd) {
+        struct journal_tx *a = NULL;
+        size_t n = 0;
+        int r = journal_list(dir_fd, &a, &n);
 
-        if (r == -ENOENT)
-                return 0;
         if (r < 0)
                 return r;
-        r = journal_load(dir_fd, id, &tx);
-        if (r < 0)
-                return r;
-        r = tx.n_originals == 0 ? journal_mark_rolled_back(dir_fd, id) : -EUCLEAN;
-        journal_tx_done(&tx);
-        return r < 0 ? r : check_incomplete(dir_fd);
+        for (size_t i = n; i > 0 && r == 0; i--) {
+                struct journal_tx *tx = &a[i - 1];
+                if (tx->state != JOURNAL_INCOMPLETE)
+                        continue;
+                if (tx->damage) {
+                        ctx->blocked_by = xstrdup(tx->id);
+                        ctx->blocked_why = tx->damage;
+                        r = -EBADMSG;
+                } else if (tx->n_originals > 0) {
+                        ctx->blocked_by = xstrdup(tx->id);
+                        r = -EUCLEAN;
+                } else if ((r = journal_mark_rolled_back(dir_fd, tx->id)) < 0) {
+                        ctx->blocked_by = xstrdup(tx->id);
+                        ctx->blocked_why = "it could not be closed";
+                }
+        }
+        journal_tx_array_free(a, n);
+        return r;
 }
 
 int apply_items(struct apply_ctx *ctx, const struct apply_change *changes, size_t n,
@@ -286,7 +397,7 @@ int apply_items(struct apply_ctx *ctx, const struct apply_change *changes, size_
                 r = state_acquire(ctx, &st);
                 if (r < 0)
                         goto out;
-                r = check_incomplete(st.dir_fd);
+                r = check_incomplete(ctx, st.dir_fd);
                 if (r < 0)
                         goto out;
         }
@@ -322,7 +433,11 @@ int apply_items(struct apply_ctx *ctx, const struct apply_change *changes, size_
                         continue;
                 }
                 if (!j) {
-                        r = journal_begin(st.dir_fd, ctx->profile, &j);
+                        struct journal_root root = {};
+                        r = sysroot_identity(ctx->sr, &root.path, &root.dev, &root.ino);
+                        if (r == 0)
+                                r = journal_begin(st.dir_fd, ctx->profile, &root, &j);
+                        free(root.path);
                         if (r < 0) {
                                 res->status = APPLY_FAILED;
                                 res->error = r;

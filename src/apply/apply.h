@@ -31,6 +31,8 @@ struct apply_ctx {
         /* out */
         char *tx_id;      /* transaction written (NULL: nothing changed) */
         bool rolled_back; /* a failure undid the transaction */
+        char *blocked_by;        /* -EUCLEAN/-EBADMSG: the open transaction */
+        const char *blocked_why; /* -EBADMSG: why it is damaged */
 };
 
 #define APPLY_CTX_INIT { .lock_fd = -1 }
@@ -67,6 +69,7 @@ void apply_results_free(struct apply_result *r, size_t n);
  * results); -EINVAL/-EPERM before anything was touched (bad ID or value,
  * risky without allow_risky); -EWOULDBLOCK when the lock is held;
  * -EUCLEAN when an earlier transaction is incomplete (roll it back first);
+ * -EBADMSG when an incomplete one is damaged (ctx->blocked_by/_why);
  * -EIO when an automatic rollback could not restore everything. */
 int apply_items(struct apply_ctx *ctx, const struct apply_change *changes, size_t n,
                 struct apply_result *results);
@@ -84,6 +87,8 @@ struct rollback_result {
         struct rollback_item *items;
         size_t n_items;
         bool damaged; /* the journal had damaged lines (besides a torn tail) */
+        const char *damage; /* why the journal cannot be trusted whole, or NULL */
+        char *other_root;   /* -EXDEV: the root the transaction belongs to */
 };
 
 void rollback_result_done(struct rollback_result *r);
@@ -92,5 +97,13 @@ void rollback_result_done(struct rollback_result *r);
  * yet rolled back) in reverse order, verifies each by reading back, and
  * marks the transaction rolled back. -ENOENT: no such / no transaction;
  * -EALREADY: already rolled back; -EIO: some value could not be restored
- * (see ret, the transaction stays open so rollback can be retried). */
+ * (see ret, the transaction stays open so rollback can be retried);
+ * -EBADMSG: the journal is damaged (ret->damage): what it says was put back
+ * but the transaction stays open; -EXDEV: it belongs to another root
+ * (ret->other_root), nothing changed. */
 int rollback_tx(struct apply_ctx *ctx, const char *id, struct rollback_result *ret);
+
+/* rollback --abandon: closes transaction id without restoring anything
+ * (its objects are gone, or its journal is damaged and was checked by
+ * hand). ret->items: the originals given up. -EALREADY if closed. */
+int abandon_tx(struct apply_ctx *ctx, const char *id, struct rollback_result *ret);

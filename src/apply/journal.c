@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The write-ahead journal; format in journal.h.
+ * The write-ahead journal: the state directory and the transaction files.
+ * The record format is journal-format.c.
  */
 #include "apply/journal.h"
 
@@ -17,301 +18,10 @@
 #include "config.h"
 #include "util.h"
 
-/* A journal holds whole config files (knob "nix:@file"), escaped: allow
- * for that, but not for unbounded input. */
-#define JOURNAL_FILE_MAX (64u * 1024u * 1024u)
-#define JOURNAL_RECORDS_MAX 100000u
-
 struct journal {
         int fd;
         char *id;
 };
-
-const char *journal_state_to_string(enum journal_state s) {
-        switch (s) {
-        case JOURNAL_COMMITTED:
-                return "committed";
-        case JOURNAL_INCOMPLETE:
-                return "incomplete";
-        case JOURNAL_ROLLED_BACK:
-                return "rolled-back";
-        }
-        return "unknown";
-}
-
-/* ---- escaping, CRC ---- */
-
-static bool needs_escape(unsigned char c) {
-        return c <= 0x20 || c >= 0x7f || c == '%' || c == '\\';
-}
-
-char *journal_escape(const char *s) {
-        size_t n = 0;
-        char *out, *o;
-
-        for (const char *p = s; *p; p++)
-                n += needs_escape((unsigned char) *p) ? 3 : 1;
-        out = o = xmalloc(n + 1);
-        for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
-                if (needs_escape(*p)) {
-                        static const char hex[] = "0123456789ABCDEF";
-                        *o++ = '%';
-                        *o++ = hex[*p >> 4];
-                        *o++ = hex[*p & 15];
-                } else
-                        *o++ = (char) *p;
-        }
-        *o = '\0';
-        return out;
-}
-
-static int hexval(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        return -1;
-}
-
-int journal_unescape(const char *s, char **ret) {
-        char *out = xmalloc(strlen(s) + 1), *o = out;
-
-        for (const char *p = s; *p; p++) {
-                if (*p == '%') {
-                        int h = hexval(p[1]), l = h < 0 ? -1 : hexval(p[2]);
-                        if (h < 0 || l < 0 || (h == 0 && l == 0)) {
-                                free(out);
-                                return -EINVAL;
-                        }
-                        *o++ = (char) (h << 4 | l);
-                        p += 2;
-                } else if ((unsigned char) *p <= 0x20 || (unsigned char) *p >= 0x7f) {
-                        free(out);
-                        return -EINVAL;
-                } else
-                        *o++ = *p;
-        }
-        *o = '\0';
-        *ret = out;
-        return 0;
-}
-
-uint32_t journal_crc32(const void *data, size_t n) {
-        static uint32_t table[256];
-        static bool init;
-        const unsigned char *p = data;
-        uint32_t crc = 0xffffffffu;
-
-        if (!init) {
-                for (uint32_t i = 0; i < 256; i++) {
-                        uint32_t c = i;
-                        for (int k = 0; k < 8; k++)
-                                c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-                        table[i] = c;
-                }
-                init = true;
-        }
-        while (n--)
-                crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-        return crc ^ 0xffffffffu;
-}
-
-/* ---- ids ---- */
-
-bool journal_id_is_valid(const char *id) {
-        /* 20261126T131500Z-1 */
-        static const char pat[] = "DDDDDDDDTDDDDDDZ-";
-        size_t i;
-
-        if (!id)
-                return false;
-        for (i = 0; pat[i]; i++) {
-                if (!id[i])
-                        return false;
-                if (pat[i] == 'D' ? !isdigit((unsigned char) id[i]) : id[i] != pat[i])
-                        return false;
-        }
-        if (!id[i] || strlen(id + i) > 9 || id[i] == '0')
-                return false;
-        for (; id[i]; i++)
-                if (!isdigit((unsigned char) id[i]))
-                        return false;
-        return true;
-}
-
-int journal_id_compare(const char *a, const char *b) {
-        int c = strncmp(a, b, 17);
-        size_t la, lb;
-
-        if (c != 0)
-                return c;
-        la = strlen(a + 17);
-        lb = strlen(b + 17);
-        if (la != lb)
-                return la < lb ? -1 : 1;
-        return strcmp(a + 17, b + 17);
-}
-
-/* ---- parsing ---- */
-
-static int parse_value(const char *f, char **ret) {
-        if (streq(f, "~")) {
-                *ret = NULL;
-                return 0;
-        }
-        if (f[0] != '=')
-                return -EINVAL;
-        return journal_unescape(f + 1, ret);
-}
-
-static void record_done(struct journal_record *r) {
-        free(r->knob_id);
-        free(r->value);
-}
-
-void journal_tx_done(struct journal_tx *tx) {
-        if (!tx)
-                return;
-        for (size_t i = 0; i < tx->n_records; i++)
-                record_done(&tx->records[i]);
-        free(tx->records);
-        free(tx->id);
-        free(tx->profile);
-        *tx = (struct journal_tx) {};
-}
-
-void journal_tx_array_free(struct journal_tx *a, size_t n) {
-        for (size_t i = 0; i < n; i++)
-                journal_tx_done(&a[i]);
-        free(a);
-}
-
-/* One checked line (no '\n') -> fields; false if damaged. */
-static bool line_check(const char *line, size_t len, char ***ret_fields) {
-        _cleanup_free_ char *body = NULL;
-        const char *crc;
-        unsigned long want;
-        char *end;
-
-        if (len < 14)
-                return false;
-        crc = line + len - 13;
-        if (strncmp(crc, " crc=", 5) != 0)
-                return false;
-        for (int i = 5; i < 13; i++)
-                if (!isxdigit((unsigned char) crc[i]))
-                        return false;
-        {
-                char hex[9];
-                memcpy(hex, crc + 5, 8);
-                hex[8] = '\0';
-                want = strtoul(hex, &end, 16);
-        }
-        if (journal_crc32(line, (size_t) (crc - line)) != (uint32_t) want)
-                return false;
-        body = xstrndup(line, (size_t) (crc - line));
-        if (strlen(body) != (size_t) (crc - line))
-                return false; /* embedded NUL */
-        *ret_fields = strv_split(body, " ");
-        return true;
-}
-
-int journal_parse(const char *data, size_t len, struct journal_tx *ret) {
-        struct journal_tx tx = {};
-        bool begun = false, rolled = false;
-        size_t pos = 0;
-
-        while (pos < len) {
-                const char *nl = memchr(data + pos, '\n', len - pos);
-                _cleanup_strv_ char **f = NULL;
-                size_t n, l;
-                bool last;
-
-                if (!nl) {
-                        tx.torn_tail = true; /* crash in the middle of an append */
-                        break;
-                }
-                l = (size_t) (nl - (data + pos));
-                last = (size_t) (nl - data) + 1 >= len;
-                if (!line_check(data + pos, l, &f)) {
-                        if (last)
-                                tx.torn_tail = true;
-                        else if (l > 0)
-                                tx.bad_lines++;
-                        pos += l + 1;
-                        continue;
-                }
-                pos += l + 1;
-                n = strv_length(f);
-                if (n == 0)
-                        continue;
-                if (streq(f[0], "BEGIN")) {
-                        int64_t t;
-                        if (begun || n != 4 || !journal_id_is_valid(f[1]) || safe_atoi64(f[2], &t) < 0 ||
-                            parse_value(f[3], &tx.profile) < 0) {
-                                tx.bad_lines++;
-                                continue;
-                        }
-                        tx.id = xstrdup(f[1]);
-                        tx.time = t;
-                        begun = true;
-                        continue;
-                }
-                if (!begun) {
-                        tx.bad_lines++;
-                        continue;
-                }
-                if ((streq(f[0], "ORIG") || streq(f[0], "DONE") || streq(f[0], "FAIL")) && n == 3) {
-                        struct journal_record r = {};
-                        int err;
-                        if (tx.n_records >= JOURNAL_RECORDS_MAX || journal_unescape(f[1], &r.knob_id) < 0) {
-                                tx.bad_lines++;
-                                continue;
-                        }
-                        if (streq(f[0], "FAIL")) {
-                                r.type = JREC_FAIL;
-                                if (safe_atoi(f[2], &err) < 0 || err <= 0 || err > 4095) {
-                                        free(r.knob_id);
-                                        tx.bad_lines++;
-                                        continue;
-                                }
-                                r.error = -err;
-                                tx.n_failed++;
-                        } else {
-                                r.type = streq(f[0], "ORIG") ? JREC_ORIG : JREC_DONE;
-                                if (parse_value(f[2], &r.value) < 0) {
-                                        free(r.knob_id);
-                                        tx.bad_lines++;
-                                        continue;
-                                }
-                                if (r.type == JREC_ORIG)
-                                        tx.n_originals++;
-                                else
-                                        tx.n_changes++;
-                        }
-                        *(struct journal_record *) array_grow(&tx.records, &tx.n_records, sizeof r) = r;
-                        continue;
-                }
-                if (streq(f[0], "COMMIT") && n == 1) {
-                        tx.committed = true;
-                        continue;
-                }
-                if (streq(f[0], "ROLLEDBACK") && n == 2) {
-                        rolled = true;
-                        continue;
-                }
-                tx.bad_lines++;
-        }
-        if (!begun) {
-                journal_tx_done(&tx);
-                return -EBADMSG;
-        }
-        tx.state = rolled ? JOURNAL_ROLLED_BACK : tx.committed ? JOURNAL_COMMITTED : JOURNAL_INCOMPLETE;
-        *ret = tx;
-        return 0;
-}
 
 /* ---- state dir, lock ---- */
 
@@ -412,48 +122,65 @@ static int write_all(int fd, const char *s, size_t n) {
 
 /* body + " crc=XXXXXXXX\n", one write, then durable. */
 static int append_line(int fd, const char *body) {
-        _cleanup_free_ char *line = xasprintf("%s crc=%08" PRIx32 "\n", body, journal_crc32(body, strlen(body)));
+        _cleanup_free_ char *line = journal_format_line(body);
         int r = write_all(fd, line, strlen(line));
         if (r < 0)
                 return r;
         return fdatasync(fd) < 0 ? -errno : 0;
 }
 
-static char *value_field(const char *v) {
-        _cleanup_free_ char *e = NULL;
-        if (!v)
-                return xstrdup("~");
-        e = journal_escape(v);
-        return xasprintf("=%s", e);
-}
-
 static char *tx_filename(const char *id) {
         return xasprintf("tx-%s.journal", id);
 }
 
-int journal_begin(int state_fd, const char *profile, struct journal **ret) {
-        _cleanup_free_ char *pf = value_field(profile), *body = NULL;
+/* The file appears under its name only once BEGIN and ROOT are durable
+ * in it (written under a temporary name, fsync, rename, fsync of the
+ * directory): a full disk, a file size limit or a kill leaves either
+ * nothing or a dot-file that journal_list() does not read. */
+int journal_begin(int state_fd, const char *profile, const struct journal_root *root, struct journal **ret) {
+        _cleanup_free_ char *pf = journal_format_value(profile), *rp = NULL, *body = NULL, *rbody = NULL;
         char stamp[32];
         struct tm tm;
         time_t now = time(NULL);
         struct journal *j;
-        int fd = -1, r;
+        int fd = -1, r = -EEXIST;
 
+        if (!root || !root->path)
+                return -EINVAL;
         if (!gmtime_r(&now, &tm) || strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm) == 0)
                 return -EINVAL;
+        rp = journal_escape(root->path);
+        rbody = xasprintf("ROOT %s %" PRIu64 " %" PRIu64, rp, root->dev, root->ino);
         j = xcalloc(1, sizeof *j);
         j->fd = -1;
-        for (unsigned n = 1; n < 100000; n++) {
-                _cleanup_free_ char *name = NULL;
+        for (unsigned n = 1; n < 100000 && r == -EEXIST; n++) {
+                _cleanup_free_ char *name = NULL, *tmp = NULL;
                 free(j->id);
                 j->id = xasprintf("%s-%u", stamp, n);
                 name = tx_filename(j->id);
-                fd = openat(state_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
-                if (fd >= 0 || errno != EEXIST)
-                        break;
+                if (faccessat(state_fd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+                        continue;
+                tmp = xasprintf(".%s.new", name);
+                (void) unlinkat(state_fd, tmp, 0); /* left by a killed apply */
+                fd = openat(state_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+                if (fd < 0)
+                        return journal_close(j), -errno;
+                free(body);
+                body = xasprintf("BEGIN %s %lld %s", j->id, (long long) now, pf);
+                r = append_line(fd, body);
+                if (r == 0)
+                        r = append_line(fd, rbody);
+                if (r == 0 && fsync(fd) < 0)
+                        r = -errno;
+                if (r == 0 && renameat2(state_fd, tmp, state_fd, name, RENAME_NOREPLACE) < 0)
+                        r = -errno;
+                if (r < 0) {
+                        close(fd);
+                        fd = -1;
+                        (void) unlinkat(state_fd, tmp, 0);
+                }
         }
-        if (fd < 0) {
-                r = -errno;
+        if (r < 0) {
                 journal_close(j);
                 return r;
         }
@@ -461,12 +188,6 @@ int journal_begin(int state_fd, const char *profile, struct journal **ret) {
         /* The file must survive a crash too, not just its contents. */
         if (fsync(state_fd) < 0) {
                 r = -errno;
-                journal_close(j);
-                return r;
-        }
-        body = xasprintf("BEGIN %s %lld %s", j->id, (long long) now, pf);
-        r = append_line(fd, body);
-        if (r < 0) {
                 journal_close(j);
                 return r;
         }
@@ -479,7 +200,7 @@ const char *journal_get_id(const struct journal *j) {
 }
 
 static int append_rec(struct journal *j, const char *type, const char *knob_id, const char *value) {
-        _cleanup_free_ char *k = journal_escape(knob_id), *v = value_field(value), *body = NULL;
+        _cleanup_free_ char *k = journal_escape(knob_id), *v = journal_format_value(value), *body = NULL;
         body = xasprintf("%s %s %s", type, k, v);
         return append_line(j->fd, body);
 }
@@ -560,8 +281,8 @@ static int read_tx_file(int state_fd, const char *id, char **ret, size_t *ret_le
         return 0;
 }
 
-int journal_mark_rolled_back(int state_fd, const char *id) {
-        _cleanup_free_ char *name = NULL, *buf = NULL, *body = NULL;
+static int append_closing(int state_fd, const char *id, const char *body) {
+        _cleanup_free_ char *name = NULL, *buf = NULL;
         size_t len = 0;
         int fd, r;
 
@@ -574,11 +295,36 @@ int journal_mark_rolled_back(int state_fd, const char *id) {
                 return -errno;
         if (len > 0 && buf[len - 1] != '\n')
                 r = write_all(fd, "\n", 1);
-        body = xasprintf("ROLLEDBACK %lld", (long long) time(NULL));
         if (r == 0)
                 r = append_line(fd, body);
         close(fd);
         return r;
+}
+
+/* Appends a closing record, then reads the file back: a record that did
+ * not change the state (damaged file, full disk) is an error, never a
+ * success to retry. */
+static int close_tx(int state_fd, const char *id, const char *body, enum journal_state want) {
+        struct journal_tx tx = {};
+        int r = append_closing(state_fd, id, body);
+
+        if (r < 0)
+                return r;
+        r = journal_load(state_fd, id, &tx);
+        if (r == 0 && tx.state != want)
+                r = -EBADMSG;
+        journal_tx_done(&tx);
+        return r;
+}
+
+int journal_mark_rolled_back(int state_fd, const char *id) {
+        _cleanup_free_ char *body = xasprintf("ROLLEDBACK %lld", (long long) time(NULL));
+        return close_tx(state_fd, id, body, JOURNAL_ROLLED_BACK);
+}
+
+int journal_mark_abandoned(int state_fd, const char *id) {
+        _cleanup_free_ char *body = xasprintf("ABANDONED %lld %u", (long long) time(NULL), (unsigned) getuid());
+        return close_tx(state_fd, id, body, JOURNAL_ABANDONED);
 }
 
 int journal_load(int state_fd, const char *id, struct journal_tx *ret) {
@@ -590,13 +336,7 @@ int journal_load(int state_fd, const char *id, struct journal_tx *ret) {
         r = read_tx_file(state_fd, id, &buf, &len);
         if (r < 0)
                 return r;
-        r = journal_parse(buf, len, &tx);
-        if (r == -EBADMSG) {
-                /* Created, but BEGIN never became durable: an apply killed
-                 * at its first step. Nothing was changed. */
-                tx = (struct journal_tx) { .state = JOURNAL_INCOMPLETE, .torn_tail = len > 0 };
-                r = 0;
-        }
+        r = journal_parse(buf, len, id, &tx);
         if (r < 0)
                 return r;
         free(tx.id);

@@ -71,7 +71,9 @@ static void apply_help(void) {
                "back unless --keep-partial); 2 usage or profile error, or refused before\n"
                "anything was touched (risky items, a store that needs --force, an\n"
                "unfinished transaction); 3 no permission, lock busy with --no-wait, state\n"
-               "directory unusable, or the automatic rollback could not restore everything.\n");
+               "directory unusable, an item that cannot be read, an unfinished transaction\n"
+               "with a damaged journal, or the automatic rollback could not restore\n"
+               "everything.\n");
 }
 
 enum { OPT_ONLY = 256, OPT_SKIP, OPT_FORCE, OPT_RISKY, OPT_KEEP, OPT_NOWAIT };
@@ -301,6 +303,27 @@ CMD(apply) {
                 goto out;
         }
 
+        /* An item apply would write but cannot read (verify says UNKNOWN)
+         * is refused, not skipped: "nothing to change" would be a lie, and
+         * an original that cannot be read cannot be journaled either. */
+        {
+                _cleanup_strv_ char **unread = NULL;
+                for (size_t i = 0; i < l.plan->n_items; i++) {
+                        const struct plan_item *it = &l.plan->items[i];
+                        bool would = live ? it->runtime || is_config_group(it->group) : is_config_group(it->group);
+                        if (it->status == ITEM_ERROR && would && knob_validate(it->knob) == 0)
+                                strv_push(&unread, it->knob);
+                }
+                if (unread) {
+                        _cleanup_free_ char *list = strv_join(unread, ", ");
+                        log_error("apply: cannot read the current value of %s (see 'vpstune verify'): refusing to "
+                                  "change what cannot be compared or journaled; fix that or --skip it (nothing "
+                                  "changed)", list);
+                        code = EXIT_UNKNOWN;
+                        goto out;
+                }
+        }
+
         /* What to do: drift items apply can write; in a sysroot only the
          * config files, the kernel items listed as skipped. */
         todo = xcalloc(l.plan->n_items + 1, sizeof *todo);
@@ -402,12 +425,16 @@ CMD(apply) {
          * unfinished transaction. */
         r = apply_items(&actx, changes, n_write, results);
         if (r == -EUCLEAN) {
-                _cleanup_free_ char *id = NULL;
-                if (dir_fd >= 0)
-                        (void) journal_find_incomplete(dir_fd, &id);
                 log_error("apply: transaction %s in %s is unfinished (interrupted apply): run 'vpstune rollback' "
-                          "to restore it, then apply again; nothing changed", strna(id), state_dir);
+                          "to restore it, then apply again; nothing changed", strna(actx.blocked_by), state_dir);
                 code = EXIT_USAGE;
+                goto out;
+        }
+        if (r == -EBADMSG) {
+                log_error("apply: transaction %s in %s is damaged (%s): 'vpstune rollback' restores what it can "
+                          "read; after checking, 'vpstune rollback --abandon %s' closes it; nothing changed",
+                          strna(actx.blocked_by), state_dir, strna(actx.blocked_why), strna(actx.blocked_by));
+                code = EXIT_UNKNOWN;
                 goto out;
         }
         if (r == -EWOULDBLOCK) {

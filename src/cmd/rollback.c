@@ -2,7 +2,8 @@
 /*
  * vpstune rollback: the undo stack of apply. Without arguments it restores
  * the newest transaction that is not rolled back yet (a finished apply, or
- * one a crash left unfinished); --to ID picks one; --list shows them all.
+ * one a crash left unfinished); --to ID picks one; --list shows them all;
+ * --abandon ID closes one without restoring (its objects are gone).
  * Every restored value is read back and reported as verified or not.
  */
 #include <errno.h>
@@ -19,7 +20,7 @@
 #include "util.h"
 
 static void rollback_help(void) {
-        printf("Usage: vpstune [--root DIR] [--state-dir DIR] rollback [--list | --to ID]\n"
+        printf("Usage: vpstune [--root DIR] [--state-dir DIR] rollback [--list | --to ID | --abandon ID]\n"
                "                     [--force] [--no-wait] [--json]\n"
                "\n"
                "Undoes an apply from its journal: every original value the transaction\n"
@@ -27,11 +28,17 @@ static void rollback_help(void) {
                "--to, the newest transaction that is not rolled back yet is undone (also\n"
                "one that a crash or kill left unfinished); run it again to undo the one\n"
                "before. A transaction whose values could not all be restored stays open,\n"
-               "so rollback can be retried.\n"
+               "so rollback can be retried. A transaction is only rolled back against\n"
+               "the root it was applied to (its path and inode are in the journal).\n"
+               "A damaged journal is restored as far as it can be read and stays open.\n"
                "\n"
                "  -l, --list       list the transactions: ID, TIME, PROFILE, STATE\n"
                "                   (committed, incomplete, rolled-back), CHANGES\n"
                "  -t, --to ID      roll back this transaction\n"
+               "      --abandon ID close this transaction WITHOUT restoring anything (for\n"
+               "                   one whose devices or files no longer exist, or whose\n"
+               "                   journal is damaged): lists the originals given up and\n"
+               "                   records ABANDONED in the journal; apply runs again\n"
                "      --force      allow disruptive restores (swapoff of a zram swap\n"
                "                   that holds pages), and --to ID of a transaction\n"
                "                   whose knobs a newer one changed again\n"
@@ -42,11 +49,12 @@ static void rollback_help(void) {
                "Needs root on the live machine.\n"
                "\n"
                "Exit status: 0 restored and verified, or nothing to roll back; 2 usage\n"
-               "error or no such transaction; 3 no permission, lock busy with --no-wait,\n"
-               "unusable state directory, or some value could not be restored.\n");
+               "error, no such transaction or one of another root; 3 no permission, lock\n"
+               "busy with --no-wait, unusable state directory, a damaged journal, or some\n"
+               "value could not be restored.\n");
 }
 
-enum { OPT_NOWAIT = 256, OPT_FORCE };
+enum { OPT_NOWAIT = 256, OPT_FORCE, OPT_ABANDON };
 
 static int list_transactions(struct cmd_ctx *ctx, const char *state_dir, bool json) {
         struct journal_tx *a = NULL;
@@ -96,7 +104,8 @@ static int newer_overlap(int dir_fd, const char *id, char **ret_newer, char **re
         }
         for (size_t i = 0; i < n && !found; i++) {
                 struct journal_tx newer = {};
-                if (all[i].state == JOURNAL_ROLLED_BACK || journal_id_compare(all[i].id, id) <= 0)
+                if (all[i].state == JOURNAL_ROLLED_BACK || all[i].state == JOURNAL_ABANDONED ||
+                    journal_id_compare(all[i].id, id) <= 0)
                         continue;
                 if (journal_load(dir_fd, all[i].id, &newer) < 0)
                         continue;
@@ -119,10 +128,44 @@ static int newer_overlap(int dir_fd, const char *id, char **ret_newer, char **re
         return found;
 }
 
+static int abandon_transaction(struct cmd_ctx *ctx, int dir_fd, int lock_fd, const char *state_dir, const char *id) {
+        struct apply_ctx actx = APPLY_CTX_INIT;
+        struct rollback_result rb = {};
+        int r, code = EXIT_OK;
+
+        (void) dir_fd;
+        actx.sr = ctx->sr;
+        actx.state_dir = state_dir;
+        actx.lock_fd = lock_fd;
+        r = abandon_tx(&actx, id, &rb);
+        if (r == -ENOENT) {
+                log_error("rollback: no transaction '%s' in %s", id, state_dir);
+                code = EXIT_USAGE;
+        } else if (r == -EALREADY) {
+                printf("transaction %s is closed already (%s); nothing to do\n", id, "rolled back or abandoned");
+        } else if (r < 0) {
+                log_error_errno(r, "rollback: cannot abandon transaction %s: %m", id);
+                code = EXIT_UNKNOWN;
+        } else {
+                for (size_t i = 0; i < rb.n_items; i++)
+                        log_warning("rollback: abandoned %s: original %s will not be restored", rb.items[i].knob_id,
+                                    rb.items[i].value ? (strlen(rb.items[i].value) > 60 || strchr(rb.items[i].value, '\n')
+                                                                 ? "(file contents)"
+                                                                 : rb.items[i].value)
+                                                      : "(absent)");
+                printf("abandoned transaction %s: %zu original%s not restored; recorded in %s\n", id, rb.n_items,
+                       rb.n_items == 1 ? "" : "s", state_dir);
+        }
+        rollback_result_done(&rb);
+        apply_ctx_done(&actx);
+        return code;
+}
+
 CMD(rollback) {
         static const struct option opts[] = {
                 { "list", no_argument, NULL, 'l' },
                 { "to", required_argument, NULL, 't' },
+                { "abandon", required_argument, NULL, OPT_ABANDON },
                 { "force", no_argument, NULL, OPT_FORCE },
                 { "no-wait", no_argument, NULL, OPT_NOWAIT },
                 { "json", no_argument, NULL, 'j' },
@@ -132,7 +175,7 @@ CMD(rollback) {
         _cleanup_free_ char *state_dir = NULL;
         struct apply_ctx actx = APPLY_CTX_INIT;
         struct rollback_result rb = {};
-        const char *to = NULL;
+        const char *to = NULL, *abandon = NULL;
         bool list = false, json = false, no_wait = false, force = false;
         int c, r, dir_fd = -1, lock_fd = -1, code;
 
@@ -143,6 +186,9 @@ CMD(rollback) {
                         break;
                 case 't':
                         to = optarg;
+                        break;
+                case OPT_ABANDON:
+                        abandon = optarg;
                         break;
                 case OPT_FORCE:
                         force = true;
@@ -163,10 +209,12 @@ CMD(rollback) {
                 log_error("rollback: unexpected argument '%s'", argv[optind]);
                 return EXIT_USAGE;
         }
-        if (list && to) {
-                log_error("rollback: --list and --to exclude each other");
+        if (!!list + !!to + !!abandon > 1) {
+                log_error("rollback: --list, --to and --abandon exclude each other");
                 return EXIT_USAGE;
         }
+        if (abandon)
+                to = abandon;
         if (to && !journal_id_is_valid(to)) {
                 log_error("rollback: '%s' is not a transaction ID (see 'vpstune rollback --list')", to);
                 return EXIT_USAGE;
@@ -197,6 +245,12 @@ CMD(rollback) {
                 return EXIT_UNKNOWN;
         }
 
+        if (abandon) {
+                code = abandon_transaction(ctx, dir_fd, lock_fd, state_dir, abandon);
+                journal_unlock(lock_fd);
+                close(dir_fd);
+                return code;
+        }
         if (to && !force) {
                 _cleanup_free_ char *newer = NULL, *knob = NULL;
                 if (newer_overlap(dir_fd, to, &newer, &knob) > 0) {
@@ -246,6 +300,24 @@ CMD(rollback) {
         case -EALREADY:
                 printf("transaction %s is rolled back already; nothing to do\n", to);
                 code = EXIT_OK;
+                break;
+        case -EBADMSG:
+                if (json) {
+                        struct json_object *j = rollback_to_json(&rb, false);
+                        (void) json_print(j, stdout, 1);
+                        json_object_put(j);
+                } else
+                        (void) rollback_print_table(&rb, stdout, ctx->color);
+                log_error("rollback: the journal of %s is damaged (%s): restored the %zu value%s it records, but "
+                          "it stays open; check the machine, then 'vpstune rollback --abandon %s' closes it",
+                          strna(rb.tx_id), strna(rb.damage), rb.n_items, rb.n_items == 1 ? "" : "s", strna(rb.tx_id));
+                code = EXIT_UNKNOWN;
+                break;
+        case -EXDEV:
+                log_error("rollback: transaction %s belongs to the root '%s', not '%s' (another directory, or the "
+                          "same path holding another tree): refused; nothing changed",
+                          strna(rb.tx_id), strna(rb.other_root), ctx->root ? ctx->root : "/");
+                code = EXIT_USAGE;
                 break;
         default:
                 log_error_errno(r, "rollback: %m");

@@ -134,7 +134,8 @@ struct json_object *rollback_to_json(const struct rollback_result *rb, bool comp
 
         json_add_str(doc, "transaction", rb->tx_id);
         json_add_bool(doc, "complete", complete);
-        json_add_bool(doc, "damaged_journal", rb->damaged);
+        json_add_bool(doc, "damaged_journal", rb->damaged || rb->damage);
+        json_add_str(doc, "damage", rb->damage);
         for (size_t i = 0; i < rb->n_items; i++) {
                 const struct rollback_item *it = &rb->items[i];
                 struct json_object *j = json_object_new_object();
@@ -180,8 +181,10 @@ int rollback_print_list(const struct journal_tx *a, size_t n, FILE *o, bool colo
                                  a[i].n_originals - a[i].n_changes);
                 else
                         snprintf(cb, sizeof cb, "%zu", a[i].n_changes);
-                const char *cells[] = { a[i].id, tb, a[i].profile ? a[i].profile : "-",
-                                        journal_state_to_string(a[i].state), cb };
+                char sb[64];
+                snprintf(sb, sizeof sb, "%s%s", journal_state_to_string(a[i].state),
+                         a[i].damage && a[i].state != JOURNAL_ABANDONED ? " (damaged)" : "");
+                const char *cells[] = { a[i].id, tb, a[i].profile ? a[i].profile : "-", sb, cb };
                 table_add_row(t, cells);
                 table_set_row_color(t, 3, a[i].state == JOURNAL_INCOMPLETE ? COLOR_RED
                                           : a[i].state == JOURNAL_ROLLED_BACK ? COLOR_GREY : COLOR_GREEN);
@@ -205,7 +208,9 @@ struct json_object *rollback_list_to_json(const struct journal_tx *a, size_t n) 
                 json_add_u64(j, "changes", a[i].n_changes);
                 json_add_u64(j, "originals", a[i].n_originals);
                 json_add_u64(j, "failed", a[i].n_failed);
-                json_add_bool(j, "damaged", a[i].bad_lines > 0);
+                json_add_bool(j, "damaged", a[i].damage != NULL);
+                json_add_str(j, "damage", a[i].damage);
+                json_add_str(j, "root", a[i].root.path);
                 json_object_array_add(txs, j);
         }
         json_object_object_add(doc, "transactions", txs);

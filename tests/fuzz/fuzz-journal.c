@@ -17,9 +17,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
         if (size > 1024 * 1024)
                 return 0;
-        if (journal_parse((const char *) data, size, &tx) < 0)
-                return 0;
-        if (!journal_id_is_valid(tx.id))
+        if (journal_parse((const char *) data, size, NULL, &tx) < 0)
+                abort(); /* below JOURNAL_FILE_MAX it always answers */
+        if (tx.begun != journal_id_is_valid(tx.id))
+                abort();
+        /* a damaged journal is never "rolled back" */
+        if (tx.damage && tx.state == JOURNAL_ROLLED_BACK)
+                abort();
+        if (!tx.damage && (!tx.begun || !tx.has_root || tx.bad_lines > 0))
                 abort();
         for (size_t i = 0; i < tx.n_records; i++) {
                 const struct journal_record *r = &tx.records[i];

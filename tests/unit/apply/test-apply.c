@@ -232,7 +232,12 @@ static void test_incomplete_blocks_apply(void **state) {
 
         /* a crash after the ORIG record and the write, before DONE */
         assert_int_equal(journal_state_open(state_dir, true, &fd), 0);
-        assert_int_equal(journal_begin(fd, "crashed", &j), 0);
+        {
+                struct journal_root jr = {};
+                assert_int_equal(sysroot_identity(sr, &jr.path, &jr.dev, &jr.ino), 0);
+                assert_int_equal(journal_begin(fd, "crashed", &jr, &j), 0);
+                free(jr.path);
+        }
         assert_int_equal(journal_orig(j, "sysctl:vm.swappiness", "60"), 0);
         journal_close(j);
         put("proc/sys/vm/swappiness", "1\n");

@@ -82,7 +82,9 @@ static char *line(const char *body) {
 }
 
 static void test_parse_records(void **state) {
-        _cleanup_free_ char *a = line("BEGIN 20261126T131500Z-1 1795000000 =vps-dev");
+        _cleanup_free_ char *a0 = line("BEGIN 20261126T131500Z-1 1795000000 =vps-dev");
+        _cleanup_free_ char *r0 = line("ROOT /srv/r%20x 2049 1234");
+        _cleanup_free_ char *a = xasprintf("%s%s", a0, r0);
         _cleanup_free_ char *b = line("ORIG sysctl:vm.swappiness =60");
         _cleanup_free_ char *c = line("ORIG prop:/srv%20x:compression ~");
         _cleanup_free_ char *d = line("DONE sysctl:vm.swappiness =10");
@@ -93,7 +95,7 @@ static void test_parse_records(void **state) {
         struct journal_tx tx;
         (void) state;
 
-        assert_int_equal(journal_parse(all, strlen(all), &tx), 0);
+        assert_int_equal(journal_parse(all, strlen(all), NULL, &tx), 0);
         assert_string_equal(tx.id, "20261126T131500Z-1");
         assert_int_equal(tx.time, 1795000000);
         assert_string_equal(tx.profile, "vps-dev");
@@ -109,13 +111,31 @@ static void test_parse_records(void **state) {
         assert_int_equal(tx.records[4].error, -EINVAL);
         assert_false(tx.torn_tail);
         assert_int_equal(tx.bad_lines, 0);
+        assert_null(tx.damage);
+        assert_true(tx.has_root);
+        assert_string_equal(tx.root.path, "/srv/r x");
+        assert_int_equal(tx.root.dev, 2049);
+        assert_int_equal(tx.root.ino, 1234);
+        journal_tx_done(&tx);
+        /* the file name must be the id of its BEGIN */
+        assert_int_equal(journal_parse(all, strlen(all), "20261126T131500Z-2", &tx), 0);
+        assert_non_null(tx.damage);
+        journal_tx_done(&tx);
+        /* without ROOT: damaged (no root to check a rollback against) */
+        free(all);
+        all = xasprintf("%s%s%s", a0, b, g);
+        assert_int_equal(journal_parse(all, strlen(all), NULL, &tx), 0);
+        assert_false(tx.has_root);
+        assert_string_equal(tx.damage, "no ROOT record");
         journal_tx_done(&tx);
 }
 
 static void test_parse_torn_and_damaged(void **state) {
-        _cleanup_free_ char *a = line("BEGIN 20261126T131500Z-1 1795000000 ~");
+        _cleanup_free_ char *a0 = line("BEGIN 20261126T131500Z-1 1795000000 ~"), *r0 = line("ROOT / 1 2");
+        _cleanup_free_ char *a = xasprintf("%s%s", a0, r0);
         _cleanup_free_ char *b = line("ORIG sysctl:vm.swappiness =60");
         _cleanup_free_ char *c = line("ORIG sysctl:vm.dirty_ratio =20");
+        _cleanup_free_ char *rb = line("ROLLEDBACK 1795000001"), *ab = line("ABANDONED 1795000001 0");
         _cleanup_free_ char *torn = NULL, *flipped = NULL, *all = NULL;
         struct journal_tx tx;
         (void) state;
@@ -124,10 +144,18 @@ static void test_parse_torn_and_damaged(void **state) {
         for (size_t cut = 0; cut < strlen(c); cut++) {
                 free(all);
                 all = xasprintf("%s%s%.*s", a, b, (int) cut, c);
-                assert_int_equal(journal_parse(all, strlen(all), &tx), 0);
+                assert_int_equal(journal_parse(all, strlen(all), NULL, &tx), 0);
                 assert_int_equal(tx.n_originals, 1);
                 assert_true(tx.torn_tail == (cut > 0));
                 assert_int_equal(tx.state, JOURNAL_INCOMPLETE);
+                assert_null(tx.damage);
+                journal_tx_done(&tx);
+                /* closed after the tear (on a line of its own): still torn, not damage */
+                free(all);
+                all = xasprintf("%s%s%.*s\n%s", a, b, (int) cut, c, rb);
+                assert_int_equal(journal_parse(all, strlen(all), NULL, &tx), 0);
+                assert_int_equal(tx.state, JOURNAL_ROLLED_BACK);
+                assert_null(tx.damage);
                 journal_tx_done(&tx);
         }
         /* a flipped byte in the middle: that record is dropped, counted */
@@ -135,15 +163,40 @@ static void test_parse_torn_and_damaged(void **state) {
         flipped[12] = 'X';
         free(all);
         all = xasprintf("%s%s%s", a, flipped, c);
-        assert_int_equal(journal_parse(all, strlen(all), &tx), 0);
+        assert_int_equal(journal_parse(all, strlen(all), NULL, &tx), 0);
         assert_int_equal(tx.n_originals, 1);
         assert_string_equal(tx.records[0].value, "20");
         assert_int_equal(tx.bad_lines, 1);
+        assert_string_equal(tx.damage, "damaged records");
         journal_tx_done(&tx);
-        /* no BEGIN at all */
+        /* a ROLLEDBACK does not make a damaged journal rolled back */
+        free(all);
+        all = xasprintf("%s%s%s%s", a, flipped, c, rb);
+        assert_int_equal(journal_parse(all, strlen(all), NULL, &tx), 0);
+        assert_int_equal(tx.state, JOURNAL_INCOMPLETE);
+        assert_non_null(tx.damage);
+        journal_tx_done(&tx);
+        /* no BEGIN at all (the file of an apply killed at its first
+         * write): damaged, incomplete; only ABANDONED closes it */
         torn = xstrndup(a, 10);
-        assert_int_equal(journal_parse(torn, strlen(torn), &tx), -EBADMSG);
-        assert_int_equal(journal_parse("", 0, &tx), -EBADMSG);
+        assert_int_equal(journal_parse(torn, strlen(torn), NULL, &tx), 0);
+        assert_string_equal(tx.damage, "no BEGIN record");
+        assert_int_equal(tx.state, JOURNAL_INCOMPLETE);
+        journal_tx_done(&tx);
+        assert_int_equal(journal_parse("", 0, NULL, &tx), 0);
+        assert_false(tx.begun);
+        assert_int_equal(tx.state, JOURNAL_INCOMPLETE);
+        journal_tx_done(&tx);
+        free(all);
+        all = xasprintf("%s%s", rb, rb);
+        assert_int_equal(journal_parse(all, strlen(all), NULL, &tx), 0);
+        assert_int_equal(tx.state, JOURNAL_INCOMPLETE);
+        journal_tx_done(&tx);
+        free(all);
+        all = xasprintf("%s\n%s", torn, ab);
+        assert_int_equal(journal_parse(all, strlen(all), NULL, &tx), 0);
+        assert_int_equal(tx.state, JOURNAL_ABANDONED);
+        journal_tx_done(&tx);
 }
 
 static void test_state_dir_checks(void **state) {
@@ -178,6 +231,7 @@ static void test_write_list_incomplete(void **state) {
         _cleanup_free_ char *sd = xasprintf("%s/s2", tmp), *id1 = NULL, *id2 = NULL, *inc = NULL;
         struct journal_tx *a = NULL, tx;
         struct journal *j = NULL;
+        struct journal_root root = { .path = (char *) "/srv/root", .dev = 7, .ino = 99 };
         size_t n = 0;
         int fd, lock, lock2;
         (void) state;
@@ -185,7 +239,7 @@ static void test_write_list_incomplete(void **state) {
         assert_int_equal(journal_state_open(sd, true, &fd), 0);
         assert_int_equal(journal_find_incomplete(fd, &inc), -ENOENT);
 
-        assert_int_equal(journal_begin(fd, "p 1", &j), 0);
+        assert_int_equal(journal_begin(fd, "p 1", &root, &j), 0);
         id1 = xstrdup(journal_get_id(j));
         assert_int_equal(journal_orig(j, "nix:@file", NULL), 0);
         assert_int_equal(journal_orig(j, "sysctl:vm.swappiness", "60"), 0);
@@ -193,7 +247,7 @@ static void test_write_list_incomplete(void **state) {
         assert_int_equal(journal_commit(j), 0);
         journal_close(j);
 
-        assert_int_equal(journal_begin(fd, NULL, &j), 0);
+        assert_int_equal(journal_begin(fd, NULL, &root, &j), 0);
         id2 = xstrdup(journal_get_id(j));
         assert_true(journal_id_compare(id1, id2) < 0);
         assert_int_equal(journal_orig(j, "containers:@file", "a b\n"), 0);
@@ -228,7 +282,10 @@ static void test_write_list_incomplete(void **state) {
         assert_int_equal(journal_mark_rolled_back(fd, id2), 0);
         assert_int_equal(journal_load(fd, id2, &tx), 0);
         assert_int_equal(tx.state, JOURNAL_ROLLED_BACK);
-        assert_int_equal(tx.bad_lines, 1); /* the old torn line, now mid-file */
+        assert_int_equal(tx.bad_lines, 0); /* the old torn line, closed */
+        assert_true(tx.torn_tail);
+        assert_null(tx.damage);
+        assert_string_equal(tx.root.path, "/srv/root");
         assert_string_equal(tx.records[0].value, "a b\n");
         journal_tx_done(&tx);
         free(inc);

@@ -148,7 +148,8 @@ int plan_build(struct sysroot *sr, const struct facts *f, const struct profile *
                 const char *type = u->type ? u->type : u->name;
                 bool found = false;
 
-                if (!u->enabled || streq(u->name, "main") || streq(u->name, "variables"))
+                if (!u->enabled || streq(u->name, "main") || streq(u->name, "variables") ||
+                    streq(type, "health")) /* thresholds of vpstune health, not tunings */
                         continue;
                 for (size_t b = 0; b < ELEMENTSOF(builders); b++)
                         if (streq(builders[b].type, type)) {

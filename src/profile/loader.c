@@ -1015,7 +1015,8 @@ const char *profile_unit_get(const struct profile_unit *u, const char *key) {
 
 bool profile_unit_is_supported(const char *type) {
         static const char *const supported[] = { "sysctl", "vm", "disk", "sysfs", "btrfs",
-                                                  "zram", "containers", "nix", "main", "variables" };
+                                                  "zram", "containers", "nix", "main", "variables",
+                                                  "health" /* vpstune health, profile/health-section.c */ };
         for (size_t i = 0; type && i < ELEMENTSOF(supported); i++)
                 if (streq(supported[i], type))
                         return true;

@@ -160,6 +160,128 @@ static bool has_dotdot(const char *path) {
         return false;
 }
 
+/* Re-walks the canonical components from the root, none a symlink. */
+static int walk_done(int root_fd, char **done) {
+        int cur = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
+
+        if (cur < 0)
+                return -errno;
+        for (char **c = done; c && *c; c++) {
+                int nfd = openat(cur, *c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                int r = -errno;
+                close(cur);
+                if (nfd < 0)
+                        return r;
+                cur = nfd;
+        }
+        return cur;
+}
+
+/* Without openat2: what RESOLVE_IN_ROOT does, by hand. Every component is
+ * opened with O_NOFOLLOW relative to its parent; a symlink is read and its
+ * target walked again from the root (absolute) or its directory
+ * (relative); ".." stops at the root; at most 40 links. */
+static int open_in_root_walk(int root_fd, const char *path, int flags, mode_t mode) {
+        _cleanup_strv_ char **todo = strv_split(path, "/");
+        _cleanup_strv_ char **done = xcalloc(1, sizeof(char *));
+        bool nofollow = flags & O_NOFOLLOW;
+        unsigned links = 0;
+        int cur = walk_done(root_fd, done), r;
+
+        if (cur < 0)
+                return cur;
+        for (size_t i = 0;;) {
+                const char *c = todo[i];
+                _cleanup_free_ char *target = NULL;
+                bool last;
+                int fd;
+
+                while (c && (!*c || streq(c, ".")))
+                        c = todo[++i];
+                if (!c) {
+                        fd = openat(cur, ".", flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW), mode);
+                        r = -errno;
+                        close(cur);
+                        return fd < 0 ? r : fd;
+                }
+                if (streq(c, "..")) {
+                        size_t n = strv_length(done);
+                        if (n > 0) {
+                                free(done[n - 1]);
+                                done[n - 1] = NULL;
+                        }
+                        close(cur);
+                        if ((cur = walk_done(root_fd, done)) < 0)
+                                return cur;
+                        i++;
+                        continue;
+                }
+                last = true;
+                for (size_t k = i + 1; todo[k] && last; k++)
+                        last = !*todo[k] || streq(todo[k], ".");
+                if (last && !(flags & O_DIRECTORY) && todo[i + 1])
+                        flags |= O_DIRECTORY; /* "dir/" */
+                fd = openat(cur, c, last ? flags | O_NOFOLLOW : O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+                            mode);
+                if (fd >= 0 && last && (flags & O_PATH) && !nofollow) {
+                        struct stat st;
+                        if (fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISLNK(st.st_mode)) {
+                                close(fd);
+                                fd = -1;
+                                errno = ELOOP;
+                        }
+                }
+                if (fd >= 0) {
+                        if (last) {
+                                close(cur);
+                                return fd;
+                        }
+                        close(cur);
+                        cur = fd;
+                        strv_push(&done, c);
+                        i++;
+                        continue;
+                }
+                r = -errno;
+                if (last && (nofollow || (flags & O_EXCL))) {
+                        close(cur);
+                        return r;
+                }
+                {
+                        char buf[4096];
+                        ssize_t n = readlinkat(cur, c, buf, sizeof buf - 1);
+                        if (n < 0) {
+                                close(cur);
+                                return r; /* not a link: the open's own error */
+                        }
+                        buf[n] = '\0';
+                        target = xstrdup(buf);
+                }
+                if (++links > 40) {
+                        close(cur);
+                        return -ELOOP;
+                }
+                {
+                        _cleanup_strv_ char **tparts = strv_split(target, "/");
+                        char **rest = xcalloc(1, sizeof(char *));
+                        for (char **t = tparts; *t; t++)
+                                strv_push(&rest, *t);
+                        for (size_t k = i + 1; todo[k]; k++)
+                                strv_push(&rest, todo[k]);
+                        strv_free(todo);
+                        todo = rest;
+                        i = 0;
+                }
+                if (target[0] == '/') {
+                        strv_free(done);
+                        done = xcalloc(1, sizeof(char *));
+                        close(cur);
+                        if ((cur = walk_done(root_fd, done)) < 0)
+                                return cur;
+                }
+        }
+}
+
 int sysroot_openat(struct sysroot *sr, enum sr_base base, const char *rel, int flags, mode_t mode) {
         _cleanup_free_ char *p = relpath(base, rel);
         int fd;
@@ -198,9 +320,9 @@ int sysroot_openat(struct sysroot *sr, enum sr_base base, const char *rel, int f
                 if (errno != ENOSYS)
                         return -errno;
                 sr->no_openat2 = true;
+                log_debug_topic("sysroot", "no openat2: resolving paths in %s component by component", sr->dir);
         }
-        fd = openat(sr->root_fd, p, flags, mode);
-        return fd < 0 ? -errno : fd;
+        return open_in_root_walk(sr->root_fd, p, flags, mode);
 }
 
 int sysroot_read_file(struct sysroot *sr, enum sr_base base, const char *rel, size_t max,
@@ -487,6 +609,48 @@ int sysroot_list_dir(struct sysroot *sr, enum sr_base base, const char *rel, cha
         qsort(l, strv_length(l), sizeof(char *), cmp_str);
         *ret = l;
         return 0;
+}
+
+int sysroot_open_dir(struct sysroot *sr, enum sr_base base, const char *rel, bool create, mode_t mode,
+                     mode_t last_mode) {
+        _cleanup_strv_ char **parts = NULL;
+        _cleanup_free_ char *cur = NULL;
+        int fd;
+
+        while (rel && *rel == '/')
+                rel++;
+        if (!rel || !*rel)
+                return -EINVAL;
+        parts = strv_split(rel, "/");
+        for (char **c = parts; *c; c++) {
+                _cleanup_free_ char *next = NULL;
+                bool last = !c[1];
+                if (!**c)
+                        continue;
+                next = cur ? xasprintf("%s/%s", cur, *c) : xstrdup(*c);
+                fd = sysroot_openat(sr, base, next, O_RDONLY | O_DIRECTORY | (last ? O_NOFOLLOW : 0), 0);
+                if (fd == -ENOENT && create) {
+                        int pfd = cur ? sysroot_openat(sr, base, cur, O_PATH | O_DIRECTORY, 0)
+                                      : sysroot_openat(sr, base, "", O_PATH | O_DIRECTORY, 0);
+                        if (pfd < 0)
+                                return pfd;
+                        if (mkdirat(pfd, *c, last ? last_mode : mode) < 0 && errno != EEXIST) {
+                                int r = -errno;
+                                close(pfd);
+                                return r;
+                        }
+                        close(pfd);
+                        fd = sysroot_openat(sr, base, next, O_RDONLY | O_DIRECTORY | (last ? O_NOFOLLOW : 0), 0);
+                }
+                if (fd < 0)
+                        return fd == -ENOTDIR && last ? -ELOOP : fd;
+                if (last)
+                        return fd;
+                close(fd);
+                free(cur);
+                cur = TAKE_PTR(next);
+        }
+        return -EINVAL;
 }
 
 int sysroot_write_attr(struct sysroot *sr, enum sr_base base, const char *rel, const char *value) {

@@ -85,6 +85,11 @@ int sysroot_realpath(struct sysroot *sr, enum sr_base base, const char *rel, cha
 /* Lists entry names (no "." and ".."), sorted. */
 int sysroot_list_dir(struct sysroot *sr, enum sr_base base, const char *rel, char ***ret);
 
+/* Opens directory rel (creating missing components: mode for the parents,
+ * last_mode for the last) with every component resolved inside the root;
+ * the last must not be a symlink (-ELOOP). Returns an O_RDONLY fd. */
+int sysroot_open_dir(struct sysroot *sr, enum sr_base base, const char *rel, bool create, mode_t mode,
+                     mode_t last_mode);
 /* Writes value to an existing kernel attribute (sysfs/procfs): O_WRONLY, no
  * O_CREAT, one write(2). Returns the kernel's verdict (-EINVAL, -EBUSY...). */
 int sysroot_write_attr(struct sysroot *sr, enum sr_base base, const char *rel, const char *value);

@@ -94,7 +94,8 @@ static int state_acquire(struct apply_ctx *ctx, struct state *st) {
         int r;
 
         st->dir_fd = st->lock_fd = -1;
-        r = journal_state_open(ctx->state_dir, true, &st->dir_fd);
+        r = ctx->state_in_root ? journal_state_open_in_root(ctx->sr, true, &st->dir_fd)
+                               : journal_state_open(ctx->state_dir, true, &st->dir_fd);
         if (r < 0)
                 return r;
         if (ctx->lock_fd < 0) {

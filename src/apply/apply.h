@@ -21,6 +21,7 @@
 struct apply_ctx {
         struct sysroot *sr;
         const char *state_dir; /* resolved: journal_default_state_dir() */
+        bool state_in_root;    /* state_dir is the --root's own: open it through sr */
         const char *profile;   /* recorded in BEGIN; may be NULL */
         bool dry_run;          /* read and compare only; no lock, no journal */
         bool keep_partial;     /* on failure keep the items that worked */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "sysroot.h"
 #include "util.h"
 
 struct journal {
@@ -47,6 +48,19 @@ static int mkdir_parents(const char *path) {
         return 0;
 }
 
+/* Another user able to write here could plant a journal that a root
+ * rollback would replay (doas/sshd StrictModes reasoning). */
+static int state_check(int fd, int *ret_fd) {
+        struct stat st;
+
+        if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022)) {
+                close(fd);
+                return -EPERM;
+        }
+        *ret_fd = fd;
+        return 0;
+}
+
 int journal_state_open(const char *path, bool create, int *ret_fd) {
         _cleanup_free_ char *p = NULL;
         struct stat st;
@@ -73,14 +87,18 @@ int journal_state_open(const char *path, bool create, int *ret_fd) {
                         return -ELOOP;
                 return r;
         }
-        /* Another user able to write here could plant a journal that a
-         * root rollback would replay (doas/sshd StrictModes reasoning). */
-        if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022)) {
-                close(fd);
-                return -EPERM;
-        }
-        *ret_fd = fd;
-        return 0;
+        return state_check(fd, ret_fd);
+}
+
+int journal_state_open_in_root(struct sysroot *sr, bool create, int *ret_fd) {
+        /* Through the door: "<root>/var" a symlink to "/var" (or anywhere)
+         * resolves inside the root, and the state dir itself may not be
+         * a link at all. */
+        int fd = sysroot_open_dir(sr, SR_ROOT, VPSTUNE_STATE_DIR, create, 0755, 0700);
+
+        if (fd < 0)
+                return fd;
+        return state_check(fd, ret_fd);
 }
 
 int journal_lock(int state_fd, bool wait, int *ret_lock_fd) {

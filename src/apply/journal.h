@@ -27,6 +27,11 @@
 char *journal_default_state_dir(const char *root);
 /* Opens (creating with parents if create) and checks the state dir. */
 int journal_state_open(const char *path, bool create, int *ret_fd);
+/* The default state dir of a --root, "<root>/var/lib/vpstune", opened and
+ * created through the sysroot (no component resolves outside the root, the
+ * last is no symlink), with the same checks. */
+struct sysroot;
+int journal_state_open_in_root(struct sysroot *sr, bool create, int *ret_fd);
 /* flock(LOCK_EX) on "<state>/lock". wait false: -EWOULDBLOCK if held. */
 int journal_lock(int state_fd, bool wait, int *ret_lock_fd);
 void journal_unlock(int lock_fd);

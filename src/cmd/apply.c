@@ -283,7 +283,8 @@ CMD(apply) {
         /* The lock first: the plan must not be read while another apply
          * is changing what it reads. */
         if (!o.dry_run) {
-                r = journal_state_open(state_dir, true, &dir_fd);
+                r = cmd_state_in_root(ctx) ? journal_state_open_in_root(ctx->sr, true, &dir_fd)
+                                           : journal_state_open(state_dir, true, &dir_fd);
                 if (r < 0) {
                         log_error_errno(r, "apply: state directory '%s' is unusable: %m", state_dir);
                         code = EXIT_UNKNOWN;
@@ -414,6 +415,7 @@ CMD(apply) {
 
         actx.sr = ctx->sr;
         actx.state_dir = state_dir;
+        actx.state_in_root = cmd_state_in_root(ctx);
         actx.profile = l.plan->profile;
         actx.dry_run = o.dry_run;
         actx.keep_partial = o.keep_partial;

@@ -25,6 +25,11 @@ void loaded_done(struct loaded *l);
 /* Takes the state lock on an opened state directory, saying once on stderr
  * that it waits (unless no_wait: then it fails at once). Returns EXIT_OK or
  * EXIT_UNKNOWN, having logged why ("VERB: ..."). */
+/* The state dir is the --root's own "<root>/var/lib/vpstune": opened
+ * through the sysroot, never by path (a symlinked <root>/var). */
+static inline bool cmd_state_in_root(const struct cmd_ctx *ctx) {
+        return !ctx->state_dir && !sysroot_is_live(ctx->sr);
+}
 int cmd_lock_state(int dir_fd, const char *state_dir, bool no_wait, int *ret_lock_fd, const char *verb);
 
 /* Comma-separated list option ("--only sysctl,block") appended to *l. */

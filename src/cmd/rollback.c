@@ -61,7 +61,8 @@ static int list_transactions(struct cmd_ctx *ctx, const char *state_dir, bool js
         size_t n = 0;
         int fd = -1, r;
 
-        r = journal_state_open(state_dir, false, &fd);
+        r = cmd_state_in_root(ctx) ? journal_state_open_in_root(ctx->sr, false, &fd)
+                                   : journal_state_open(state_dir, false, &fd);
         if (r < 0 && r != -ENOENT) {
                 log_error_errno(r, "rollback: cannot open the state directory '%s': %m", state_dir);
                 return EXIT_UNKNOWN;
@@ -136,6 +137,7 @@ static int abandon_transaction(struct cmd_ctx *ctx, int dir_fd, int lock_fd, con
         (void) dir_fd;
         actx.sr = ctx->sr;
         actx.state_dir = state_dir;
+        actx.state_in_root = cmd_state_in_root(ctx);
         actx.lock_fd = lock_fd;
         r = abandon_tx(&actx, id, &rb);
         if (r == -ENOENT) {
@@ -227,7 +229,8 @@ CMD(rollback) {
                 log_error("rollback: needs root; nothing changed");
                 return EXIT_UNKNOWN;
         }
-        r = journal_state_open(state_dir, false, &dir_fd);
+        r = cmd_state_in_root(ctx) ? journal_state_open_in_root(ctx->sr, false, &dir_fd)
+                                   : journal_state_open(state_dir, false, &dir_fd);
         if (r == -ENOENT) {
                 if (to) {
                         log_error("rollback: no transaction '%s' in %s", to, state_dir);
@@ -265,6 +268,7 @@ CMD(rollback) {
 
         actx.sr = ctx->sr;
         actx.state_dir = state_dir;
+        actx.state_in_root = cmd_state_in_root(ctx);
         actx.force = force;
         actx.lock_fd = lock_fd;
         r = rollback_tx(&actx, to, &rb);

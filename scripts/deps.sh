@@ -8,7 +8,7 @@ build="meson ninja-build gcc pkg-config libmount-dev libblkid-dev libjson-c-dev
 libzstd-dev libbtrfsutil-dev libcmocka-dev"
 check="$build clang libclang-rt-14-dev util-linux btrfs-progs e2fsprogs kmod
 python3 jq fio tuned nix-bin podman systemd systemd-zram-generator procps
-iproute2 git groff-base time btrbk prometheus prometheus-node-exporter
+iproute2 git groff-base time btrbk prometheus prometheus-node-exporter btrfs-compsize
 debhelper dpkg-dev lintian man-db bash-completion"
 
 want=$build

@@ -61,8 +61,13 @@ int log_full_errno(enum log_level level, int error, const char *fmt, ...) {
         return error > 0 ? -error : error;
 }
 
-bool log_debug_enabled(const char *topic) {
-        const char *e = getenv("VPSTUNE_DEBUG");
+static const char *extra_topics;
+
+void log_set_debug_topics(const char *topics) {
+        extra_topics = topics;
+}
+
+static bool topic_in(const char *e, const char *topic) {
         size_t tl = strlen(topic);
 
         if (!e || !*e)
@@ -78,6 +83,10 @@ bool log_debug_enabled(const char *topic) {
                         p++;
         }
         return false;
+}
+
+bool log_debug_enabled(const char *topic) {
+        return topic_in(getenv("VPSTUNE_DEBUG"), topic) || topic_in(extra_topics, topic);
 }
 
 void log_debug_topic(const char *topic, const char *fmt, ...) {

@@ -20,6 +20,8 @@ enum log_level log_get_level(void);
 
 int log_full_errno(enum log_level level, int error, const char *fmt, ...) _printf_(3, 4);
 bool log_debug_enabled(const char *topic);
+/* Topics enabled besides VPSTUNE_DEBUG ("all" or a comma list; -v/-vv). */
+void log_set_debug_topics(const char *topics);
 void log_debug_topic(const char *topic, const char *fmt, ...) _printf_(2, 3);
 
 #define log_error_errno(e, ...) log_full_errno(LOG_ERROR, (e), __VA_ARGS__)

@@ -350,3 +350,52 @@ double util_fmod(double x, double y) {
         q = q < 0 ? util_ceil(q) : util_floor(q);
         return x - q * y;
 }
+
+/* Optimal string alignment distance (Damerau-Levenshtein with adjacent
+ * transpositions), as git's help.c uses for "did you mean". Both strings are
+ * short (command names, section names): capped at 64 bytes. */
+static unsigned edit_distance(const char *a, const char *b) {
+        size_t la = strnlen(a, 64), lb = strnlen(b, 64);
+        unsigned d[65][65];
+
+        for (size_t i = 0; i <= la; i++)
+                d[i][0] = (unsigned) i;
+        for (size_t j = 0; j <= lb; j++)
+                d[0][j] = (unsigned) j;
+        for (size_t i = 1; i <= la; i++)
+                for (size_t j = 1; j <= lb; j++) {
+                        unsigned cost = a[i - 1] != b[j - 1];
+                        unsigned v = d[i - 1][j] + 1;
+                        if (d[i][j - 1] + 1 < v)
+                                v = d[i][j - 1] + 1;
+                        if (d[i - 1][j - 1] + cost < v)
+                                v = d[i - 1][j - 1] + cost;
+                        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+                                v = d[i - 2][j - 2] + 1;
+                        d[i][j] = v;
+                }
+        return d[la][lb];
+}
+
+const char *string_closest(const char *word, const char *const *candidates, size_t n) {
+        const char *best = NULL;
+        unsigned best_d = UINT32_MAX;
+        size_t wl = strlen(word);
+
+        for (size_t i = 0; i < n; i++) {
+                unsigned dist;
+                if (!candidates[i])
+                        continue;
+                /* A prefix ("ver" for "verify") is as good as one typo. */
+                dist = wl >= 2 && strncmp(candidates[i], word, wl) == 0 ? 1 : edit_distance(word, candidates[i]);
+                if (dist < best_d) {
+                        best_d = dist;
+                        best = candidates[i];
+                }
+        }
+        /* Like git: suggest only what is plausibly a typo of it (at most
+         * a third of the word wrong, at least one edit allowed). */
+        if (!best || best_d > (wl >= 6 ? wl / 3 : 1))
+                return NULL;
+        return best;
+}

@@ -113,3 +113,7 @@ double util_fmod(double x, double y);
 
 /* Human-friendly sizes: "23.44 GiB". buf must hold 32 bytes. */
 const char *format_bytes(char buf[static 32], uint64_t bytes);
+
+/* The candidate a mistyped word most plausibly meant ("verfy" → "verify",
+ * "sysclt" → "sysctl"), or NULL when none is close: for "did you mean". */
+const char *string_closest(const char *word, const char *const *candidates, size_t n);

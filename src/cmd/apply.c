@@ -107,7 +107,7 @@ static int parse_opts(int argc, char **argv, struct apply_opts *o, bool *ret_hel
         };
         int c;
 
-        while ((c = getopt_long(argc, argv, "p:njh", opts, NULL)) != -1)
+        while ((c = cmd_getopt(argc, argv, "p:njh", opts)) != -1)
                 switch (c) {
                 case 'p':
                         o->profile = optarg;

@@ -109,7 +109,7 @@ CMD(check_config) {
         bool json = false, unreadable = false;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1)
+        while ((c = cmd_getopt(argc, argv, "jh", opts)) != -1)
                 switch (c) {
                 case 'j':
                         json = true;

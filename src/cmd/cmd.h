@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -29,8 +30,16 @@ struct cmd_ctx {
         bool progress;           /* stderr is a TTY */
         int verbosity;           /* -1 quiet, 0 normal, 1+ verbose */
         bool insecure_profile;   /* accept profiles a non-root user could have written */
+        bool no_pager;           /* --no-pager */
         unsigned facts_scope;    /* enum facts_scope: what cmd_load may skip */
 };
+
+/* getopt_long() for a command's own options (argv[0] is the command's name),
+ * with errors in the house format: "vpstune: verify: unknown option '--bogus'
+ * (try 'vpstune verify --help')", "option '--format' requires an argument".
+ * Returns what getopt_long returns; '?' after logging (the caller returns
+ * EXIT_USAGE). Global options never reach it: main.c lifts them out first. */
+int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
 
 /* Maps a negative errno from the library to a DESIGN.md exit code. */
 int exit_code_from_errno(int r);

@@ -2,7 +2,9 @@
 #include "cmd/common.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "apply/journal.h"
@@ -59,6 +61,48 @@ void loaded_done(struct loaded *l) {
         profile_free(l->profile);
         facts_free(l->facts);
         *l = (struct loaded) {};
+}
+
+/* The long option argv[optind - 1] names, if it is one ("--format=x" → "--format"). */
+static char *long_option_name(char **argv, int idx) {
+        if (idx < 1 || !argv[idx] || !startswith(argv[idx], "--"))
+                return NULL;
+        return xstrndup(argv[idx], strcspn(argv[idx], "="));
+}
+
+int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts) {
+        _cleanup_free_ char *so = xasprintf(":%s", shortopts), *name = NULL;
+        const char *verb = argv[0];
+        int c;
+
+        opterr = 0;
+        c = getopt_long(argc, argv, so, longopts, NULL);
+        if (c != '?' && c != ':')
+                return c;
+
+        name = long_option_name(argv, optind - 1);
+        if (optopt && name) {
+                /* Is the error about that long option, or a short one in a
+                 * cluster after it? */
+                bool match = false;
+                for (const struct option *o = longopts; o && o->name; o++)
+                        if (o->val == optopt && streq(o->name, name + 2))
+                                match = true;
+                if (!match)
+                        name = (free(name), NULL);
+        }
+        if (!name && optopt)
+                name = xasprintf("-%c", optopt);
+        if (!name)
+                name = xstrdup("?");
+
+        if (c == ':')
+                log_error("%s: option '%s' requires an argument (try 'vpstune %s --help')", verb, name, verb);
+        else if (optopt && startswith(name, "--") && strchr(argv[optind - 1], '='))
+                log_error("%s: option '%s' takes no argument (try 'vpstune %s --help')", verb, name, verb);
+        else
+                log_error("%s: unknown option '%s' (try 'vpstune %s --help')", verb, name, verb);
+        return '?';
 }
 
 void cmd_parse_list(const char *arg, char ***l) {

@@ -119,7 +119,7 @@ CMD(generate) {
         enum gen_target t;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "p:o:h", opts, NULL)) != -1)
+        while ((c = cmd_getopt(argc, argv, "p:o:h", opts)) != -1)
                 switch (c) {
                 case 'p':
                         profile = optarg;

@@ -97,7 +97,7 @@ CMD(health) {
         bool verbose = ctx->verbosity > 0;
         int c, r, nagios = 3, code;
 
-        while ((c = getopt_long(argc, argv, "f:o:p:jvh", opts, NULL)) != -1)
+        while ((c = cmd_getopt(argc, argv, "f:o:p:jvh", opts)) != -1)
                 switch (c) {
                 case 'f': {
                         size_t i;

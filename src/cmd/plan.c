@@ -34,7 +34,7 @@ CMD(plan) {
         bool json = false;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "p:jh", opts, NULL)) != -1)
+        while ((c = cmd_getopt(argc, argv, "p:jh", opts)) != -1)
                 switch (c) {
                 case 'p':
                         profile = optarg;

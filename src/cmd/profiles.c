@@ -31,7 +31,7 @@ CMD(profiles) {
         bool json = false;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1)
+        while ((c = cmd_getopt(argc, argv, "jh", opts)) != -1)
                 switch (c) {
                 case 'j':
                         json = true;

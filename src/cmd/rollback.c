@@ -181,7 +181,7 @@ CMD(rollback) {
         bool list = false, json = false, no_wait = false, force = false;
         int c, r, dir_fd = -1, lock_fd = -1, code;
 
-        while ((c = getopt_long(argc, argv, "lt:jh", opts, NULL)) != -1)
+        while ((c = cmd_getopt(argc, argv, "lt:jh", opts)) != -1)
                 switch (c) {
                 case 'l':
                         list = true;

@@ -78,7 +78,7 @@ CMD(verify) {
         struct loaded l = {};
         int c, r, nagios = 0, code;
 
-        while ((c = getopt_long(argc, argv, "p:f:o:jh", opts, NULL)) != -1)
+        while ((c = cmd_getopt(argc, argv, "p:f:o:jh", opts)) != -1)
                 switch (c) {
                 case 'p':
                         profile = optarg;

@@ -25,7 +25,7 @@ test_expect_success 'an unknown command says so in one line' '
 
 test_expect_success 'an unknown option is a usage error' '
 	test_expect_code 2 vpstune --frobnicate 2>err &&
-	grep -q "unrecognized option .--frobnicate." err
+	test $(wc -l <err) -eq 1 && grep -q "^vpstune: unknown option .--frobnicate. (try .vpstune --help.)" err
 '
 
 test_expect_success 'a missing --root directory is an input error' '

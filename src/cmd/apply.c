@@ -48,8 +48,7 @@ static void apply_help(void) {
                "\n"
                "  -p, --profile NAME|PATH  profile (default " DEFAULT_PROFILE ")\n"
                "  -n, --dry-run            print every write it would make; change nothing\n"
-               "      --only GROUP,...     only these knob groups (sysctl, block, bdi,\n"
-               "                           zram, mount, attr, prop, containers, nix, sysfs)\n"
+               "      --only GROUP,...     only these knob groups (Knob groups, below)\n"
                "      --skip GROUP,...     everything but these groups\n"
                "      --force              allow disruptive changes: a zram swap that holds\n"
                "                           pages is swapped off; the podman storage driver is\n"
@@ -74,6 +73,8 @@ static void apply_help(void) {
                "directory unusable, an item that cannot be read, an unfinished transaction\n"
                "with a damaged journal, or the automatic rollback could not restore\n"
                "everything.\n");
+        _cleanup_free_ char *groups = knob_groups_joined(", ");
+        printf("\nKnob groups: %s.\n", groups);
 }
 
 enum { OPT_ONLY = 256, OPT_SKIP, OPT_FORCE, OPT_RISKY, OPT_KEEP, OPT_NOWAIT };
@@ -86,7 +87,8 @@ struct apply_opts {
 
 /* Kinds that are plain file edits and so work in a sysroot too. */
 static bool is_config_group(const char *group) {
-        return streq(group, "containers") || streq(group, "nix");
+        const struct knob_kind *k = knob_kind_by_group(group);
+        return k && k->config_file;
 }
 
 /* ---- the verb ---- */
@@ -298,8 +300,8 @@ CMD(apply) {
         if (code != EXIT_OK)
                 goto out;
         if (plan_filter(l.plan, o.only, o.skip, &bad) < 0) {
-                log_error("apply: unknown group '%s' (sysctl, block, bdi, zram, mount, attr, prop, containers, nix, sysfs)",
-                          bad);
+                _cleanup_free_ char *groups = knob_groups_joined(", ");
+                log_error("apply: unknown group '%s' (%s)", bad, groups);
                 code = EXIT_USAGE;
                 goto out;
         }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "generate/gen-internal.h"
+#include "knobs/knob.h"
 #include "util.h"
 
 #define WRAP_COLUMN 78
@@ -27,6 +28,7 @@ static const struct gen_file files_systemd[] = {
 };
 static const struct gen_file files_btrbk[] = { { "btrbk.conf", gen_emit_btrbk } };
 static const struct gen_file files_tuned[] = { { "tuned.conf", gen_emit_tuned } };
+static const struct gen_file files_tmpfiles[] = { { "60-vpstune.conf", gen_emit_tmpfiles } };
 
 static const struct {
         const char *name;
@@ -46,6 +48,7 @@ static const struct {
         T(GEN_SYSTEMD, "systemd", "vpstune-apply.service, vpstune-verify.service and .timer", files_systemd),
         T(GEN_BTRBK, "btrbk", "/etc/btrbk/btrbk.conf: snapshots of the mounted subvolumes", files_btrbk),
         T(GEN_TUNED, "tuned", "the profile as a TuneD profile (tuned.conf)", files_tuned),
+        T(GEN_TMPFILES, "tmpfiles", "/etc/tmpfiles.d/60-vpstune.conf: sysfs settings (THP, KSM, [sysfs]) at boot", files_tmpfiles),
 #undef T
 };
 
@@ -214,8 +217,11 @@ void gen_left_out(FILE *o, const char *indent, const struct plan_item *it) {
         gen_commentf(o, indent, "left out: %s", why);
 }
 
+const char *const gen_kind_groups[] = { NULL };
+
 void gen_header(const struct gen_ctx *g, FILE *o, const char *target, const char *what,
                 const char *const *groups) {
+        _cleanup_strv_ char **derived = groups == gen_kind_groups ? knob_groups_persisting_to(target) : NULL;
         struct tm tm;
         char date[32] = "unknown date";
         time_t now = g->now;
@@ -227,6 +233,8 @@ void gen_header(const struct gen_ctx *g, FILE *o, const char *target, const char
                 gen_profile_arg(g), g->f->hostname ? g->f->hostname : "(unknown)", date);
         gen_comment(o, "", what);
         fprintf(o, "# Regenerate with: vpstune generate %s -p %s\n", target, gen_profile_arg(g));
+        if (derived)
+                groups = (const char *const *) derived;
         for (size_t i = 0; g->plan && i < g->plan->n_items; i++) {
                 const struct plan_item *it = &g->plan->items[i];
                 _cleanup_free_ char *why = NULL;

@@ -35,7 +35,6 @@ static char *toml_str(const char *s) {
 }
 
 int gen_emit_containers(const struct gen_ctx *g, FILE *o) {
-        static const char *const groups[] = { "containers", NULL };
         const struct profile_unit *u = g->profile ? profile_find_unit(g->profile, "containers") : NULL;
         const struct plan_item *drv = gen_item(g, "containers:driver");
         const char *graphroot = u && profile_unit_get(u, "graphroot") ? profile_unit_get(u, "graphroot") : DEFAULT_GRAPHROOT;
@@ -48,7 +47,7 @@ int gen_emit_containers(const struct gen_ctx *g, FILE *o) {
                    "Install as /etc/containers/storage.conf (a user's "
                    "~/.config/containers/storage.conf replaces it entirely; CONTAINERS_STORAGE_CONF "
                    "overrides both). Check with: podman info --format '{{.Store.GraphDriverName}}'",
-                   groups);
+                   gen_kind_groups);
         fprintf(o, "\n[storage]\n");
         if (gen_item_usable(drv)) {
                 _cleanup_free_ char *q = toml_str(drv->target);

@@ -179,7 +179,6 @@ static void emit_disk(const struct gen_ctx *g, FILE *o, const struct disk_facts 
 }
 
 int gen_emit_disko(const struct gen_ctx *g, FILE *o) {
-        static const char *const groups[] = { "mount", NULL };
         struct gen_mount *l = NULL;
         size_t n = 0;
 
@@ -188,7 +187,7 @@ int gen_emit_disko(const struct gen_ctx *g, FILE *o) {
                    "disko layout of this machine's disks as detected (partitions, sizes, "
                    "filesystems, btrfs subvolumes with the planned options). disko FORMATS the "
                    "disks it is run on: read it before use. Check with: nix-instantiate --parse FILE.",
-                   groups);
+                   gen_kind_groups);
         fprintf(o, "{\n  disko.devices = {\n    disk = {");
         for (size_t i = 0; i < g->f->n_disks; i++) {
                 const struct disk_facts *d = &g->f->disks[i];

@@ -18,7 +18,6 @@ struct line {
 };
 
 int gen_emit_fstab(const struct gen_ctx *g, FILE *o) {
-        static const char *const groups[] = { "mount", NULL };
         struct gen_mount *l = NULL;
         struct line *lines;
         size_t n = 0, w[3] = { 0, 0, 0 };
@@ -29,7 +28,7 @@ int gen_emit_fstab(const struct gen_ctx *g, FILE *o) {
                    "filesystem-wide: only the first mount of a filesystem sets them, so every "
                    "subvolume line of one filesystem carries the same ones; noatime and other "
                    "per-mount options may differ per line.",
-                   groups);
+                   gen_kind_groups);
         lines = xcalloc(n ? n : 1, sizeof(*lines));
         for (size_t i = 0; i < n; i++) {
                 _cleanup_strv_ char **opts = gen_mount_all_options(&l[i], true);

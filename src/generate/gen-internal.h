@@ -31,7 +31,9 @@ const char *gen_profile_arg(const struct gen_ctx *g);
 void gen_comment(FILE *o, const char *indent, const char *text);
 void gen_commentf(FILE *o, const char *indent, const char *fmt, ...) _printf_(3, 4);
 /* Header: who generated it from what, when; what the file is; then every
- * item of the given groups (NULL: all) that is left out, and why. */
+ * item of the given groups (NULL: all; gen_kind_groups: the kinds that
+ * persist through this target, from the knob registry) left out, and why. */
+extern const char *const gen_kind_groups[];
 void gen_header(const struct gen_ctx *g, FILE *o, const char *target, const char *what,
                 const char *const *groups);
 /* "# left out: KNOB (status): note" */
@@ -97,6 +99,12 @@ int gen_emit_systemd_verify(const struct gen_ctx *g, FILE *o);
 int gen_emit_systemd_timer(const struct gen_ctx *g, FILE *o);
 int gen_emit_btrbk(const struct gen_ctx *g, FILE *o);
 int gen_emit_tuned(const struct gen_ctx *g, FILE *o);
+int gen_emit_tmpfiles(const struct gen_ctx *g, FILE *o);
+
+/* The tmpfiles.d "w PATH - - - - VALUE" line of an item whose kind
+ * persists through tmpfiles, or NULL (with *ret_why) when it has none.
+ * Shared by tmpfiles and nixos (systemd.tmpfiles.rules). Caller frees. */
+char *gen_tmpfiles_line(const struct gen_ctx *g, const struct plan_item *it, const char **ret_why);
 
 /* Shared between nixos and udev: the rule line for one disk, NULL when the
  * plan has nothing usable for it. Caller frees. */

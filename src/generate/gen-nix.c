@@ -9,14 +9,13 @@
 #include "util.h"
 
 int gen_emit_nix(const struct gen_ctx *g, FILE *o) {
-        static const char *const groups[] = { "nix", NULL };
         size_t n = 0;
 
         gen_header(g, o, "nix",
                    "Append to /etc/nix/nix.conf (or save as a file it includes with "
                    "'!include vpstune.conf'); the nix-daemon reads it when it starts: "
                    "systemctl restart nix-daemon. On NixOS use 'generate nixos' (nix.settings).",
-                   groups);
+                   gen_kind_groups);
         for (size_t i = 0; g->plan && i < g->plan->n_items; i++) {
                 const struct plan_item *it = &g->plan->items[i];
                 const char *key = startswith(it->knob, "nix:");

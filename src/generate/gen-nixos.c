@@ -296,9 +296,48 @@ static void emit_service(const struct gen_ctx *g, FILE *o) {
         free(buf);
 }
 
+/* systemd.tmpfiles.rules, once per module (a second definition of the
+ * same attribute is an error): the snapshot directory, when there is one,
+ * and the lines of the kinds that persist through tmpfiles (sysfs, THP...). */
+static void emit_tmpfiles_rules(const struct gen_ctx *g, FILE *o, bool snapshots) {
+        _cleanup_strv_ char **rules = NULL;
+
+        if (snapshots)
+                strv_push(&rules, "d /.snapshots 0755 root root -");
+        for (size_t i = 0; g->plan && i < g->plan->n_items; i++) {
+                const char *why;
+                char *line = gen_tmpfiles_line(g, &g->plan->items[i], &why);
+                if (line)
+                        strv_consume(&rules, line);
+        }
+        if (!rules || !*rules)
+                return;
+        if (!snapshots) {
+                fprintf(o, "\n");
+                gen_comment(o, I1, "Kernel settings under /sys, written at every boot by systemd-tmpfiles.");
+        }
+        if (strv_length(rules) == 1) {
+                _cleanup_free_ char *q = gen_nix_str(rules[0]);
+                fprintf(o, I1 "systemd.tmpfiles.rules = [ %s ];\n", q);
+                return;
+        }
+        fprintf(o, I1 "systemd.tmpfiles.rules = [\n");
+        for (char **r = rules; *r; r++) {
+                _cleanup_free_ char *q = gen_nix_str(*r);
+                fprintf(o, I2 "%s\n", q);
+        }
+        fprintf(o, I1 "];\n");
+}
+
+static bool has_btrfs_root(const struct gen_mount *l, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (l[i].subvol && streq(l[i].m->mountpoint, "/"))
+                        return true;
+        return false;
+}
+
 static void emit_btrfs_services(const struct gen_ctx *g, FILE *o, const struct gen_mount *l, size_t n) {
         const char *root_mm = NULL;
-        (void) g;
         for (size_t i = 0; i < n; i++)
                 if (l[i].subvol && streq(l[i].m->mountpoint, "/"))
                         root_mm = l[i].m->majmin;
@@ -312,7 +351,7 @@ static void emit_btrfs_services(const struct gen_ctx *g, FILE *o, const struct g
         fprintf(o, "\n");
         gen_comment(o, I1, "Snapshots (the seed's backup advice, on a schedule): daily for a week, weekly "
                     "for a month, monthly for half a year, into /.snapshots.");
-        fprintf(o, I1 "systemd.tmpfiles.rules = [ \"d /.snapshots 0755 root root -\" ];\n");
+        emit_tmpfiles_rules(g, o, true);
         fprintf(o, I1 "services.btrbk.instances.vpstune = {\n" I2 "onCalendar = \"daily\";\n" I2 "settings = {\n"
                    I3 "timestamp_format = \"long\";\n" I3 "snapshot_preserve_min = \"2d\";\n"
                    I3 "snapshot_preserve = \"7d 4w 6m\";\n" I3 "volume.\"/\" = {\n"
@@ -354,6 +393,8 @@ int gen_emit_nixos(const struct gen_ctx *g, FILE *o) {
                 emit_service(g, o);
         }
         emit_btrfs_services(g, o, l, n);
+        if (!has_btrfs_root(l, n))
+                emit_tmpfiles_rules(g, o, false);
         fprintf(o, "}\n");
         gen_mounts_free(l, n);
         return 0;

@@ -23,7 +23,6 @@ static const char *twin_of(const char *key) {
 }
 
 int gen_emit_sysctl(const struct gen_ctx *g, FILE *o) {
-        static const char *const groups[] = { "sysctl", NULL };
         char **written = NULL;
         size_t n = 0;
 
@@ -31,7 +30,7 @@ int gen_emit_sysctl(const struct gen_ctx *g, FILE *o) {
                    "Install as /etc/sysctl.d/60-vpstune.conf and load with 'sysctl --system' (or "
                    "'sysctl -p FILE'). A file in /etc overrides one of the same name in /run and "
                    "/usr/lib; for the same key, the file sorting last wins.",
-                   groups);
+                   gen_kind_groups);
         for (size_t i = 0; g->plan && i < g->plan->n_items; i++) {
                 const struct plan_item *it = &g->plan->items[i];
                 const char *key = startswith(it->knob, "sysctl:"), *twin;

@@ -9,6 +9,7 @@
  * The disk's nomerges has no [disk] option in TuneD: it goes to [sysfs].
  */
 #include "generate/gen-internal.h"
+#include "knobs/knob.h"
 #include "util.h"
 
 static void section_sysctl(const struct gen_ctx *g, FILE *o) {
@@ -43,15 +44,19 @@ static void section_disk(const struct gen_ctx *g, FILE *o) {
         }
 }
 
+/* Every kind TuneD persists that is not a sysctl or a disk setting is a
+ * file under /sys: [sysfs] PATH=VALUE, the path from the kind. */
 static void section_sysfs(const struct gen_ctx *g, FILE *o) {
         bool any = false;
         for (size_t i = 0; i < g->plan->n_items; i++) {
                 const struct plan_item *it = &g->plan->items[i];
-                const char *path = startswith(it->knob, "sysfs:");
+                const struct knob_kind *k = knob_kind_by_group(it->group);
                 _cleanup_free_ char *dyn = NULL;
-                const char *rest;
+                const char *path = NULL, *rest;
 
-                if (!path && (rest = startswith(it->knob, "block:")) && strstr(rest, ":nomerges")) {
+                if (k && knob_kind_persists_to(k, "tuned") && !streq(k->group, "sysctl") && !streq(k->group, "block"))
+                        path = dyn = knob_path(g->f, it->knob);
+                else if ((rest = startswith(it->knob, "block:")) && strstr(rest, ":nomerges")) {
                         _cleanup_free_ char *disk = xstrndup(rest, strcspn(rest, ":"));
                         _cleanup_free_ char *rel = xasprintf("block/%s/queue/nomerges", disk);
                         path = dyn = sysroot_display_path(SR_SYS, rel);
@@ -65,12 +70,13 @@ static void section_sysfs(const struct gen_ctx *g, FILE *o) {
         }
 }
 
+/* Kinds the registry does not persist through TuneD. */
 static void vpstune_only(const struct gen_ctx *g, FILE *o) {
-        static const char *const groups[] = { "mount", "bdi", "attr", "prop", "zram", "nix", "containers", NULL };
         bool any = false;
         for (size_t i = 0; i < g->plan->n_items; i++) {
                 const struct plan_item *it = &g->plan->items[i];
-                if (!gen_item_in_group(it, groups) || !gen_item_wanted(g, it))
+                const struct knob_kind *k = knob_kind_by_group(it->group);
+                if (!k || knob_kind_persists_to(k, "tuned") || !gen_item_wanted(g, it))
                         continue;
                 if (!any) {
                         fprintf(o, "\n");
@@ -83,7 +89,6 @@ static void vpstune_only(const struct gen_ctx *g, FILE *o) {
 }
 
 int gen_emit_tuned(const struct gen_ctx *g, FILE *o) {
-        static const char *const groups[] = { "sysctl", "block", "sysfs", NULL };
         const char *summary = g->profile && g->profile->summary ? g->profile->summary : "vpstune profile";
         _cleanup_free_ char *sum = xstrdup(summary);
 
@@ -95,7 +100,7 @@ int gen_emit_tuned(const struct gen_ctx *g, FILE *o) {
                    "Save as /etc/tuned/vpstune/tuned.conf and select it with 'tuned-adm profile "
                    "vpstune'; vpstune reads it too: vpstune -p DIR/tuned.conf plan. Devices are "
                    "the disks of this machine.",
-                   groups);
+                   gen_kind_groups);
         fprintf(o, "\n[main]\nsummary=%s (for %s)\n", sum, g->f->hostname ? g->f->hostname : "this machine");
         if (!g->plan)
                 return 0;

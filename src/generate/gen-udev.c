@@ -49,7 +49,6 @@ char *gen_udev_rule(const struct gen_ctx *g, const struct disk_facts *d) {
 }
 
 int gen_emit_udev(const struct gen_ctx *g, FILE *o) {
-        static const char *const groups[] = { "block", NULL };
         size_t n = 0;
 
         gen_header(g, o, "udev",
@@ -57,7 +56,7 @@ int gen_emit_udev(const struct gen_ctx *g, FILE *o) {
                    "'udevadm trigger --subsystem-match=block --action=change'. Disks are matched "
                    "by their exact kernel names as detected here: a disk added later is not "
                    "matched (regenerate).",
-                   groups);
+                   gen_kind_groups);
         for (size_t i = 0; i < g->f->n_disks; i++) {
                 const struct disk_facts *d = &g->f->disks[i];
                 _cleanup_free_ char *rule = gen_udev_rule(g, d);

@@ -8,7 +8,6 @@
 #include "util.h"
 
 int gen_emit_zram(const struct gen_ctx *g, FILE *o) {
-        static const char *const groups[] = { "zram", NULL };
         const struct profile_unit *u = g->profile ? profile_find_unit(g->profile, "zram") : NULL;
         const char *dev = u && profile_unit_get(u, "device") ? profile_unit_get(u, "device") : "zram0";
         _cleanup_free_ char *k_size = xasprintf("zram:%s:disksize", dev);
@@ -21,7 +20,7 @@ int gen_emit_zram(const struct gen_ctx *g, FILE *o) {
                    "Install as /etc/systemd/zram-generator.conf (systemd-zram-generator); it sets up "
                    "the device and its swap at boot. zram is compressed swap in RAM: it is not "
                    "in fstab and it is not a /tmp.",
-                   groups);
+                   gen_kind_groups);
         if (!u || (!size && !alg && !swap)) {
                 fprintf(o, "\n# (the profile has no [zram] unit)\n");
                 return 0;

@@ -40,6 +40,7 @@ enum gen_target {
         GEN_SYSTEMD,
         GEN_BTRBK,
         GEN_TUNED,
+        GEN_TMPFILES,
         _GEN_TARGET_MAX,
 };
 

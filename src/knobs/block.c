@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Kernel attribute files: block queue attributes, BDI attributes, and
- * generic sysfs paths.
+ * the generic sysfs kind is in sysfs.c.
  *
  *   block:DEV:ATTR   sys/block/DEV/queue/ATTR (disks only: partitions
  *                    have no queue/)
@@ -10,15 +10,15 @@
  *                    sys/fs/btrfs/FSID/{devices/DEV,bdi}: btrfs has its own
  *                    BDI whose number changes every mount, so a plan
  *                    names the mountpoint and we resolve it each time.
- *   sysfs:/sys/PATH  any attribute below /sys, canonicalised inside the
- *                    root; must still be below /sys after symlinks.
  *
  * Choice attributes ("[mq-deadline] none", "always [madvise] never") read
  * as the active choice only.
  */
 #include <errno.h>
 
+#include "facts/facts.h"
 #include "knobs/knob-internal.h"
+#include "plan/plan-internal.h"
 
 /* "a [b] c" -> "b"; no brackets -> the whole (collapsed) value. */
 static char *active_choice(char *v) {
@@ -31,7 +31,7 @@ static char *active_choice(char *v) {
         return v;
 }
 
-static int read_choice_attr(struct sysroot *sr, enum sr_base base, const char *rel, char **ret) {
+int knob_read_choice_attr(struct sysroot *sr, enum sr_base base, const char *rel, char **ret) {
         char *v;
         int r = knob_read_attr(sr, base, rel, &v);
         if (r < 0)
@@ -40,7 +40,7 @@ static int read_choice_attr(struct sysroot *sr, enum sr_base base, const char *r
         return 0;
 }
 
-static int normalize_ws(const char *key, const char *value, char **ret) {
+int knob_normalize_ws(const char *key, const char *value, char **ret) {
         (void) key;
         *ret = knob_collapse_ws(value);
         return 0;
@@ -83,7 +83,7 @@ static int block_read(struct sysroot *sr, const char *key, char **ret) {
         if (r < 0)
                 return r;
         rel = xasprintf("block/%s/queue/%s", dev, attr);
-        return read_choice_attr(sr, SR_SYS, rel, ret);
+        return knob_read_choice_attr(sr, SR_SYS, rel, ret);
 }
 
 static int block_write(struct sysroot *sr, const char *key, const char *value) {
@@ -95,12 +95,32 @@ static int block_write(struct sysroot *sr, const char *key, const char *value) {
         return knob_write_attr(sr, SR_SYS, rel, value);
 }
 
+static char *block_path(const struct facts *f, const char *key) {
+        const char *c = strrchr(key, ':');
+        _cleanup_free_ char *rel = NULL;
+        (void) f;
+        if (!c)
+                return NULL;
+        rel = xasprintf("block/%.*s/queue/%s", (int) (c - key), key, c + 1);
+        return sysroot_display_path(SR_SYS, rel);
+}
+
+static const struct knob_unit block_units[] = {
+        { "disk", plan_unit_disk, false },
+        {},
+};
+
 const struct knob_kind knob_kind_block = {
         .group = "block",
+        .grammar = "block:DISK:ATTR",
+        .summary = "block queue attributes of a disk (sys/block/DISK/queue)",
+        .units = block_units,
+        .path = block_path,
+        .persist_to = (const char *const[]) { "udev", "nixos", "tuned", NULL },
         .validate = block_validate,
         .read = block_read,
         .write = block_write,
-        .normalize = normalize_ws,
+        .normalize = knob_normalize_ws,
         .runtime = true,
         .persist = "udev",
 };
@@ -212,65 +232,35 @@ static int bdi_write(struct sysroot *sr, const char *key, const char *value) {
         return knob_write_attr(sr, SR_SYS, rel, value);
 }
 
+static char *bdi_path(const struct facts *f, const char *key) {
+        const char *c = strrchr(key, ':');
+        _cleanup_free_ char *name = NULL, *rel = NULL;
+        const char *bdi;
+
+        if (!c)
+                return NULL;
+        name = xstrndup(key, (size_t) (c - key));
+        bdi = name;
+        if (name[0] == '/') {
+                const struct fs_facts *m = f ? facts_find_mount(f, name) : NULL;
+                if (!m || !m->bdi)
+                        return NULL;
+                bdi = m->bdi;
+        }
+        rel = xasprintf("class/bdi/%s/%s", bdi, c + 1);
+        return sysroot_display_path(SR_SYS, rel);
+}
+
 const struct knob_kind knob_kind_bdi = {
         .group = "bdi",
+        .grammar = "bdi:NAME|/MOUNTPOINT:ATTR",
+        .summary = "backing-device attributes; /MOUNTPOINT names a btrfs's own BDI",
+        .path = bdi_path,
+        .persist_to = (const char *const[]) { "nixos", NULL },
         .validate = bdi_validate,
         .read = bdi_read,
         .write = bdi_write,
-        .normalize = normalize_ws,
+        .normalize = knob_normalize_ws,
         .runtime = true,
-        .persist = "udev",
-};
-
-/* ---- sysfs ---- */
-
-static int sysfs_validate(const char *key) {
-        const char *rest = startswith(key, sysroot_base_prefix(SR_SYS));
-        if (!rest || rest[0] != '/' || !rest[1] || !knob_path_is_safe(key))
-                return -EINVAL;
-        return 0;
-}
-
-/* Canonical path below the root; -EPERM when symlinks lead out of /sys. */
-static int sysfs_canonical(struct sysroot *sr, const char *key, char **ret) {
-        _cleanup_free_ char *canon = NULL;
-        const char *rest;
-        int r = sysfs_validate(key);
-
-        if (r < 0)
-                return r;
-        r = sysroot_realpath(sr, SR_ROOT, key, &canon);
-        if (r < 0)
-                return r;
-        rest = startswith(canon, sysroot_base_prefix(SR_SYS));
-        if (!rest || rest[0] != '/' || !knob_path_is_safe(canon))
-                return -EPERM;
-        *ret = TAKE_PTR(canon);
-        return 0;
-}
-
-static int sysfs_read(struct sysroot *sr, const char *key, char **ret) {
-        _cleanup_free_ char *p = NULL;
-        int r = sysfs_canonical(sr, key, &p);
-        if (r < 0)
-                return r;
-        return read_choice_attr(sr, SR_ROOT, p, ret);
-}
-
-static int sysfs_write(struct sysroot *sr, const char *key, const char *value) {
-        _cleanup_free_ char *p = NULL;
-        int r = sysfs_canonical(sr, key, &p);
-        if (r < 0)
-                return r;
-        return knob_write_attr(sr, SR_ROOT, p, value);
-}
-
-const struct knob_kind knob_kind_sysfs = {
-        .group = "sysfs",
-        .validate = sysfs_validate,
-        .read = sysfs_read,
-        .write = sysfs_write,
-        .normalize = normalize_ws,
-        .runtime = true,
-        .persist = "tmpfiles.d",
+        .persist = "systemd",
 };

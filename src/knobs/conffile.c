@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "knobs/knob-internal.h"
+#include "plan/plan-internal.h"
 
 #define CONF_FILE_MAX (1024u * 1024u)
 #define FILE_KEY "@file"
@@ -611,8 +612,24 @@ static int file_snapshot_keys(const char *key, char ***ret) {
         return 0;
 }
 
+static char *containers_path(const struct facts *f, const char *key) {
+        (void) f, (void) key;
+        return sysroot_display_path(SR_ETC, "containers/storage.conf");
+}
+
+static const struct knob_unit containers_units[] = {
+        { "containers", plan_unit_containers, true },
+        {},
+};
+
 const struct knob_kind knob_kind_containers = {
         .group = "containers",
+        .grammar = "containers:[TABLE.]KEY",
+        .summary = "podman storage.conf keys, [storage] by default (read at podman's next start)",
+        .units = containers_units,
+        .path = containers_path,
+        .config_file = true,
+        .persist_to = (const char *const[]) { "containers", "nixos", NULL },
         .validate = containers_validate,
         .read = containers_read,
         .write = containers_write,
@@ -671,8 +688,24 @@ static int nix_normalize(const char *key, const char *value, char **ret) {
         return 0;
 }
 
+static char *nix_path(const struct facts *f, const char *key) {
+        (void) f, (void) key;
+        return sysroot_display_path(SR_ETC, "nix/nix.conf");
+}
+
+static const struct knob_unit nix_units[] = {
+        { "nix", plan_unit_nix, true },
+        {},
+};
+
 const struct knob_kind knob_kind_nix = {
         .group = "nix",
+        .grammar = "nix:SETTING",
+        .summary = "nix.conf settings (read at nix-daemon's next start)",
+        .units = nix_units,
+        .path = nix_path,
+        .config_file = true,
+        .persist_to = (const char *const[]) { "nix", "nixos", NULL },
         .validate = nix_validate,
         .read = nix_read,
         .write = nix_write,

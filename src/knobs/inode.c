@@ -165,14 +165,26 @@ out:
         return r;
 }
 
+static char *attr_describe(const struct facts *f, const char *knob, const char *key, const char *path,
+                           const char *want, const char *now) {
+        const char *c = strrchr(key, ':');
+        (void) f, (void) path;
+        return xasprintf("would set the no-COW attribute (chattr +C) on %.*s to '%s' (%s, now '%s')", (int) (c - key),
+                         key, want, knob, now);
+}
+
 const struct knob_kind knob_kind_attr = {
         .group = "attr",
+        .grammar = "attr:/DIR:nocow",
+        .summary = "no-COW (chattr +C) on an empty directory",
+        .describe = attr_describe,
+        .persist_to = (const char *const[]) { "nixos", NULL },
         .validate = attr_validate,
         .read = attr_read,
         .write = attr_write,
         .normalize = attr_normalize,
         .runtime = true,
-        .persist = "inode",
+        .persist = "systemd",
 };
 
 /* ---- prop ---- */
@@ -246,12 +258,24 @@ static int prop_write(struct sysroot *sr, const char *key, const char *value) {
         return r == -ENOTSUP ? -EOPNOTSUPP : r;
 }
 
+static char *prop_describe(const struct facts *f, const char *knob, const char *key, const char *path,
+                           const char *want, const char *now) {
+        const char *c = strrchr(key, ':');
+        (void) f, (void) path;
+        return xasprintf("would set the xattr btrfs.%s of %.*s to '%s' (%s, now '%s')", c + 1, (int) (c - key), key,
+                         want, knob, now);
+}
+
 const struct knob_kind knob_kind_prop = {
         .group = "prop",
+        .grammar = "prop:/DIR:compression",
+        .summary = "btrfs compression property of a directory (new files)",
+        .describe = prop_describe,
+        .persist_to = (const char *const[]) { "nixos", NULL },
         .validate = prop_validate,
         .read = prop_read,
         .write = prop_write,
         .normalize = prop_normalize,
         .runtime = true,
-        .persist = "inode",
+        .persist = "systemd",
 };

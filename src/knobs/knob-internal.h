@@ -31,6 +31,11 @@ int knob_read_attr(struct sysroot *sr, enum sr_base base, const char *rel, char 
  * the file is replaced atomically with value + "\n", so fixture trees can
  * be driven by tests without leaving "500\n" behind "5" over "100". */
 int knob_write_attr(struct sysroot *sr, enum sr_base base, const char *rel, const char *value);
+/* A choice attribute ("always [madvise] never") as its active choice
+ * ("madvise"); no brackets: the whole value, whitespace collapsed. */
+int knob_read_choice_attr(struct sysroot *sr, enum sr_base base, const char *rel, char **ret);
+/* knob_kind.normalize for attribute files: whitespace collapsed. */
+int knob_normalize_ws(const char *key, const char *value, char **ret);
 /* A single-key vector. */
 char **knob_strv_one(const char *s);
 

@@ -15,11 +15,81 @@
 #include "knobs/knob-internal.h"
 #include "util.h"
 
-static const struct knob_kind *const kinds[] = {
-        &knob_kind_sysctl, &knob_kind_block, &knob_kind_bdi,        &knob_kind_sysfs,
-        &knob_kind_zram,   &knob_kind_mount, &knob_kind_attr,       &knob_kind_prop,
-        &knob_kind_containers, &knob_kind_nix,
-};
+#include "knobs/knob-kinds.h"
+
+/* The registry: generated from src/knobs/meson.build, the one list. */
+#define X(name) extern const struct knob_kind knob_kind_##name;
+KNOB_KINDS(X)
+#undef X
+#define X(name) &knob_kind_##name,
+static const struct knob_kind *const kinds[] = { KNOB_KINDS(X) };
+#undef X
+
+const struct knob_kind *const *knob_kinds(size_t *ret_n) {
+        *ret_n = ELEMENTSOF(kinds);
+        return kinds;
+}
+
+const struct knob_kind *knob_kind_by_group(const char *group) {
+        for (size_t i = 0; group && i < ELEMENTSOF(kinds); i++)
+                if (streq(kinds[i]->group, group))
+                        return kinds[i];
+        return NULL;
+}
+
+const struct knob_unit *knob_unit_for_type(const char *type, const struct knob_kind **ret_kind) {
+        for (size_t i = 0; type && i < ELEMENTSOF(kinds); i++)
+                for (const struct knob_unit *u = kinds[i]->units; u && u->type; u++)
+                        if (streq(u->type, type)) {
+                                if (ret_kind)
+                                        *ret_kind = kinds[i];
+                                return u;
+                        }
+        return NULL;
+}
+
+bool knob_kind_persists_to(const struct knob_kind *k, const char *target) {
+        for (const char *const *t = k ? k->persist_to : NULL; t && *t; t++)
+                if (streq(*t, target))
+                        return true;
+        return false;
+}
+
+char *knob_groups_joined(const char *sep) {
+        size_t n = 0;
+        for (size_t i = 0; i < ELEMENTSOF(kinds); i++)
+                n += strlen(kinds[i]->group) + strlen(sep);
+        char *s = xmalloc(n + 1), *p = s;
+        *s = '\0';
+        for (size_t i = 0; i < ELEMENTSOF(kinds); i++)
+                p = stpcpy(stpcpy(p, i ? sep : ""), kinds[i]->group);
+        return s;
+}
+
+char **knob_groups_persisting_to(const char *target) {
+        char **l = xcalloc(1, sizeof(char *));
+        for (size_t i = 0; i < ELEMENTSOF(kinds); i++)
+                if (knob_kind_persists_to(kinds[i], target))
+                        strv_push(&l, kinds[i]->group);
+        return l;
+}
+
+char *knob_canonical_id(const char *knob_id) {
+        const char *path = knob_id ? startswith(knob_id, "sysfs:") : NULL;
+
+        for (size_t i = 0; path && i < ELEMENTSOF(kinds); i++) {
+                _cleanup_free_ char *key = kinds[i]->sysfs_alias ? kinds[i]->sysfs_alias(path) : NULL;
+                if (key)
+                        return xasprintf("%s:%s", kinds[i]->group, key);
+        }
+        return xstrdup(knob_id);
+}
+
+char *knob_path(const struct facts *f, const char *knob_id) {
+        const char *key;
+        const struct knob_kind *k = knob_kind_for(knob_id, &key);
+        return k && k->path ? k->path(f, key) : NULL;
+}
 
 static bool force_flag;
 

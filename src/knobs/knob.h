@@ -1,6 +1,40 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The effect layer: one implementation per knob kind (read / write / read
+ * THE KNOB REGISTRY — what a kind of knob is, written down once.
+ *
+ * Every kind is one `const struct knob_kind` in one file under src/knobs/
+ * and one line in src/knobs/meson.build (`knob_kinds`), which generates the
+ * table knob_kinds() walks. Everything else asks the registry:
+ *
+ *   plan            which builder turns a profile unit into items
+ *                   (knob_unit_for_type), which groups exist (--only/--skip),
+ *                   each item's default runtime/persist, whether apply may
+ *                   write it in a sysroot (config_file)
+ *   profile loader  which unit types are supported, which take [TYPE.NAME]
+ *   apply           --only/--skip validation and its message (knob_groups_joined)
+ *   output          apply --dry-run sentences (path, describe)
+ *   generate        which groups each target persists (knob_groups_persisting_to),
+ *                   the tmpfiles.d and NixOS lines of path-backed kinds
+ *   FORMAT.md       tests/unit/knobs checks it lists every unit type
+ *
+ * Adding a kind (see src/knobs/thp.c for a complete one):
+ *
+ *   static const struct knob_unit thp_units[] = { { "vm", plan_unit_vm }, {} };
+ *   const struct knob_kind knob_kind_thp = {
+ *           .group = "thp", .grammar = "thp:enabled|defrag",
+ *           .summary = "transparent hugepages",
+ *           .validate = ..., .read = ..., .write = ...,   (effect layer)
+ *           .units = thp_units,                           (profile units it serves)
+ *           .sysfs_alias = thp_alias,                     ([sysfs] paths it owns)
+ *           .path = thp_path,                             (what a write touches)
+ *           .runtime = true, .persist = "tmpfiles.d",
+ *           .persist_to = (const char *const[]) { "tmpfiles", "nixos", "tuned", NULL },
+ *   };
+ *
+ * A unit's builder is a plan function (struct plan_ctx, plan/plan-internal.h);
+ * a kind file may hold its own builder or name one in src/plan/.
+ *
+ * THE EFFECT LAYER: one implementation per knob kind (read / write / read
  * back / restore). A knob ID is "GROUP:KEY"; the group picks the kind.
  *
  *   sysctl:vm.swappiness                 proc/sys/vm/swappiness
@@ -54,8 +88,22 @@
 
 #include "sysroot.h"
 
+struct facts;
+struct plan_ctx;
+struct profile_unit;
+
+/* A profile unit type a kind serves (a TuneD plugin name or one of
+ * vpstune's sections) and the plan builder for one such unit. */
+struct knob_unit {
+        const char *type;   /* "sysctl", "vm", "disk", "btrfs"; NULL ends the list */
+        void (*plan)(struct plan_ctx *c, const struct profile_unit *u);
+        bool dotted;        /* [TYPE.NAME] sections default to this type */
+};
+
 struct knob_kind {
-        const char *group;
+        const char *group;   /* the part of the ID before the first colon */
+        const char *grammar; /* the ID's form, for docs and messages: "sysctl:KEY" */
+        const char *summary; /* a few words: "kernel sysctls (/proc/sys)" */
         /* Syntax of the key alone; no I/O. */
         int (*validate)(const char *key);
         /* 0 and a normalised value, or -ENODATA when not set. */
@@ -71,9 +119,50 @@ struct knob_kind {
         /* Keys (same group) whose values must be journaled before writing
          * key; NULL = key itself. */
         int (*snapshot_keys)(const char *key, char ***ret_keys);
-        bool runtime;        /* takes effect without a reboot/restart */
-        const char *persist; /* where the setting persists */
+        /* ---- registry: what the rest of the program asks ---- */
+        const struct knob_unit *units; /* profile unit types served; NULL or {} ended */
+        /* A [sysfs] path (as the profile spells it, "/sys/...") this kind
+         * owns: its key, newly allocated, or NULL. So "sysfs:/sys/kernel/mm/
+         * ksm/run" from any unit becomes "ksm:run". NULL = owns none. */
+        char *(*sysfs_alias)(const char *path);
+        /* The file a write touches as the live machine names it
+         * ("/proc/sys/vm/swappiness"), NULL when it is a syscall or ioctl.
+         * f may be needed to resolve a mountpoint (bdi:/srv). */
+        char *(*path)(const struct facts *f, const char *key);
+        /* apply --dry-run's sentence when "would write 'V' to PATH" is not
+         * it (remounts, ioctls, zram resets). path is under --root already
+         * (NULL when path() has none). NULL = the generic sentence. */
+        char *(*describe)(const struct facts *f, const char *knob, const char *key, const char *path,
+                          const char *want, const char *now);
+        bool runtime;        /* takes effect without a reboot/restart (item default) */
+        bool config_file;    /* edits a file under etc/<group>/ that its consumer reads at
+                                its next start: apply writes it in a sysroot too */
+        const char *persist; /* plan's "persist": where the setting persists (item default) */
+        /* generate targets that persist it ("sysctl", "udev", "tmpfiles",
+         * "nixos", "tuned", ...); NULL-terminated. Empty = it cannot
+         * persist, and no_persist says why. */
+        const char *const *persist_to;
+        const char *no_persist;
 };
+
+/* ---- the registry ---- */
+
+/* Every kind, in registry order (src/knobs/meson.build). */
+const struct knob_kind *const *knob_kinds(size_t *ret_n);
+const struct knob_kind *knob_kind_by_group(const char *group);
+/* The kind serving profile unit type, and its unit entry; NULL if none. */
+const struct knob_unit *knob_unit_for_type(const char *type, const struct knob_kind **ret_kind);
+bool knob_kind_persists_to(const struct knob_kind *k, const char *target);
+/* "sysctl, block, ..." (every group, registry order). Caller frees. */
+char *knob_groups_joined(const char *sep);
+/* Groups of the kinds that persist through generate target; NULL-ended
+ * vector, caller frees. */
+char **knob_groups_persisting_to(const char *target);
+/* "sysfs:/sys/kernel/mm/ksm/run" -> "ksm:run" when a kind owns the path;
+ * otherwise a copy of knob_id. Caller frees. */
+char *knob_canonical_id(const char *knob_id);
+/* The live path a knob writes (see knob_kind.path), NULL if none. */
+char *knob_path(const struct facts *f, const char *knob_id);
 
 /* The kind and the key (the part after the group's colon), or NULL for an
  * unknown group or a key that fails validation. */

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "knobs/knob-internal.h"
+#include "plan/plan-internal.h"
 
 /* ---- mountinfo ---- */
 
@@ -338,8 +339,26 @@ static int mount_write(struct sysroot *sr, const char *key, const char *value) {
         return -EINVAL;
 }
 
+static char *mount_describe(const struct facts *f, const char *knob, const char *key, const char *path,
+                            const char *want, const char *now) {
+        const char *c = strrchr(key, ':');
+        (void) f, (void) path;
+        return xasprintf("would remount %.*s with btrfs option %s='%s' (%s, now '%s')", (int) (c - key), key, c + 1,
+                         want, knob, now);
+}
+
+static const struct knob_unit mount_units[] = {
+        { "btrfs", plan_unit_btrfs, true },
+        {},
+};
+
 const struct knob_kind knob_kind_mount = {
         .group = "mount",
+        .grammar = "mount:/MOUNTPOINT:OPTION",
+        .summary = "btrfs mount options (filesystem-wide ones through the first mount; remount)",
+        .units = mount_units,
+        .describe = mount_describe,
+        .persist_to = (const char *const[]) { "fstab", "disko", "nixos", NULL },
         .validate = mount_validate,
         .read = mount_read,
         .write = mount_write,

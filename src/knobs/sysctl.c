@@ -11,6 +11,7 @@
 #include <errno.h>
 
 #include "knobs/knob-internal.h"
+#include "plan/plan-internal.h"
 
 static int sysctl_path(const char *key, char **ret) {
         const char *dot = strchr(key, '.'), *slash = strchr(key, '/');
@@ -115,8 +116,28 @@ static int sysctl_normalize(const char *key, const char *value, char **ret) {
         return 0;
 }
 
+static char *sysctl_display_path(const struct facts *f, const char *key) {
+        _cleanup_free_ char *p = NULL, *rel = NULL;
+        (void) f;
+        if (sysctl_path(key, &p) < 0)
+                return NULL;
+        rel = xasprintf("sys/%s", p);
+        return sysroot_display_path(SR_PROC, rel);
+}
+
+static const struct knob_unit sysctl_units[] = {
+        { "sysctl", plan_unit_sysctl, false },
+        { "vm", plan_unit_vm, false },
+        {},
+};
+
 const struct knob_kind knob_kind_sysctl = {
         .group = "sysctl",
+        .grammar = "sysctl:KEY",
+        .summary = "kernel sysctls (/proc/sys), dotted or slash form",
+        .units = sysctl_units,
+        .path = sysctl_display_path,
+        .persist_to = (const char *const[]) { "sysctl", "nixos", "tuned", NULL },
         .validate = sysctl_validate,
         .read = sysctl_read,
         .write = sysctl_write,

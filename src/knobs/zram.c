@@ -19,7 +19,9 @@
 #include <unistd.h>
 
 #include "apply/fault.h"
+#include "facts/facts.h"
 #include "knobs/knob-internal.h"
+#include "plan/plan-internal.h"
 
 enum zram_field { Z_STATE, Z_ALGO, Z_DISKSIZE, Z_SWAP };
 
@@ -408,8 +410,53 @@ static int zram_snapshot_keys(const char *key, char ***ret) {
         return 0;
 }
 
+static char *zram_path(const struct facts *f, const char *key) {
+        const char *c = strrchr(key, ':');
+        _cleanup_free_ char *rel = NULL;
+        (void) f;
+        if (!c || streq(c, ":swap") || streq(c, ":state"))
+                return NULL;
+        rel = xasprintf("block/%.*s/%s", (int) (c - key), key, c + 1);
+        return sysroot_display_path(SR_SYS, rel);
+}
+
+static char *zram_describe(const struct facts *f, const char *knob, const char *key, const char *path,
+                           const char *want, const char *now) {
+        const char *c = strrchr(key, ':');
+        _cleanup_free_ char *obj = xstrndup(key, (size_t) (c - key));
+        _cleanup_free_ char *dev = sysroot_display_path(SR_DEV, obj);
+        bool initialised = true;
+
+        if (streq(c, ":swap"))
+                return xasprintf("would write a swap header to %s and swapon it with priority '%s' (%s, now '%s')",
+                                 dev, want, knob, now);
+        if (streq(c, ":state"))
+                return xasprintf("would set %s up as %s in one go: algorithm, size, swap header, swapon "
+                                 "(%s, now %s)", dev, want, knob, now);
+        for (size_t i = 0; f && i < f->n_zram; i++)
+                if (streq(f->zram[i].name, obj))
+                        initialised = f->zram[i].disksize > 0;
+        if (!path)
+                return NULL;
+        if (initialised)
+                return xasprintf("would write '%s' to %s (%s, now '%s'; resets %s: swapoff, reset, redo)", want, path,
+                                 knob, now, obj);
+        return xasprintf("would write '%s' to %s (%s, now '%s')", want, path, knob, now);
+}
+
+static const struct knob_unit zram_units[] = {
+        { "zram", plan_unit_zram, true },
+        {},
+};
+
 const struct knob_kind knob_kind_zram = {
         .group = "zram",
+        .grammar = "zram:zramN:comp_algorithm|disksize|swap|state",
+        .summary = "zram swap devices (state = the whole device in one step)",
+        .units = zram_units,
+        .path = zram_path,
+        .describe = zram_describe,
+        .persist_to = (const char *const[]) { "zram", "nixos", NULL },
         .validate = zram_validate,
         .read = zram_read,
         .write = zram_write,

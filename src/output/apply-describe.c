@@ -2,8 +2,8 @@
 /*
  * The sentence apply --dry-run prints for one write: which kernel file,
  * config file, remount, ioctl or xattr it would touch, with the value now
- * and the value then. Paths are built here from knob IDs (the knob layer
- * names values, not files).
+ * and the value then. The kind (knob.h registry) names the path and, for
+ * writes that are not a file write, the sentence.
  */
 #include "output/apply-describe.h"
 
@@ -28,86 +28,20 @@ static char *under_root(const char *root, bool live, char *path) {
         return s;
 }
 
-/* The kernel or file path a knob writes, or NULL when it is a syscall. */
-static char *knob_path(const char *root, bool live, const struct facts *f, const char *knob) {
-        const char *key = strchr(knob, ':') + 1;
-        _cleanup_free_ char *group = knob_group(knob);
-        char *p = NULL;
-
-        if (streq(group, "sysctl")) {
-                _cleanup_free_ char *k = xstrdup(key);
-                const char *dot = strchr(k, '.'), *slash = strchr(k, '/');
-                if (dot && (!slash || dot < slash))
-                        for (char *c = k; *c; c++)
-                                *c = *c == '.' ? '/' : *c == '/' ? '.' : *c;
-                _cleanup_free_ char *rel = xasprintf("sys/%s", k);
-                p = sysroot_display_path(SR_PROC, rel);
-        } else if (streq(group, "block")) {
-                const char *c = strrchr(key, ':');
-                _cleanup_free_ char *rel = xasprintf("block/%.*s/queue/%s", (int) (c - key), key, c + 1);
-                p = sysroot_display_path(SR_SYS, rel);
-        } else if (streq(group, "bdi")) {
-                const char *c = strrchr(key, ':');
-                _cleanup_free_ char *name = xstrndup(key, (size_t) (c - key));
-                const char *bdi = name;
-                if (name[0] == '/') {
-                        const struct fs_facts *m = facts_find_mount(f, name);
-                        if (!m || !m->bdi)
-                                return NULL;
-                        bdi = m->bdi;
-                }
-                _cleanup_free_ char *rel = xasprintf("class/bdi/%s/%s", bdi, c + 1);
-                p = sysroot_display_path(SR_SYS, rel);
-        } else if (streq(group, "sysfs")) {
-                p = xstrdup(key);
-        } else if (streq(group, "zram")) {
-                const char *c = strrchr(key, ':');
-                if (streq(c, ":swap") || streq(c, ":state"))
-                        return NULL;
-                _cleanup_free_ char *rel = xasprintf("block/%.*s/%s", (int) (c - key), key, c + 1);
-                p = sysroot_display_path(SR_SYS, rel);
-        } else if (streq(group, "containers")) {
-                p = sysroot_display_path(SR_ETC, "containers/storage.conf");
-        } else if (streq(group, "nix")) {
-                p = sysroot_display_path(SR_ETC, "nix/nix.conf");
-        } else
-                return NULL;
-        return under_root(root, live, p);
-}
-
 char *apply_describe_write(const char *root, bool live, const struct facts *f, const char *knob, const char *target,
                            const struct apply_result *r) {
-        _cleanup_free_ char *group = knob_group(knob);
-        _cleanup_free_ char *path = knob_path(root, live, f, knob);
+        const char *key;
+        const struct knob_kind *k = knob_kind_for(knob, &key);
         _cleanup_free_ char *now = apply_display_value(knob, r->old_value);
         _cleanup_free_ char *want = apply_display_value(knob, r->new_value ? r->new_value : target);
-        const char *key = strchr(knob, ':') + 1, *c = strrchr(key, ':');
-        _cleanup_free_ char *obj = c ? xstrndup(key, (size_t) (c - key)) : xstrdup(key);
-        _cleanup_free_ char *extra = NULL;
+        char *path = k && k->path ? k->path(f, key) : NULL;
+        _cleanup_free_ char *shown = path ? under_root(root, live, path) : NULL;
+        char *s;
 
-        if (streq(group, "zram")) {
-                _cleanup_free_ char *dev = sysroot_display_path(SR_DEV, obj);
-                bool initialised = true;
-                if (streq(c, ":swap"))
-                        return xasprintf("would write a swap header to %s and swapon it with priority '%s' (%s, now '%s')",
-                                         dev, want, knob, now);
-                if (streq(c, ":state"))
-                        return xasprintf("would set %s up as %s in one go: algorithm, size, swap header, swapon "
-                                         "(%s, now %s)", dev, want, knob, now);
-                for (size_t i = 0; i < f->n_zram; i++)
-                        if (streq(f->zram[i].name, obj))
-                                initialised = f->zram[i].disksize > 0;
-                if (initialised)
-                        extra = xasprintf("; resets %s: swapoff, reset, redo", obj);
-        }
-        if (path)
-                return xasprintf("would write '%s' to %s (%s, now '%s'%s)", want, path, knob, now, strempty(extra));
-        if (streq(group, "mount"))
-                return xasprintf("would remount %s with btrfs option %s='%s' (%s, now '%s')", obj, c + 1, want, knob, now);
-        if (streq(group, "attr"))
-                return xasprintf("would set the no-COW attribute (chattr +C) on %s to '%s' (%s, now '%s')", obj, want,
-                                 knob, now);
-        if (streq(group, "prop"))
-                return xasprintf("would set the xattr btrfs.%s of %s to '%s' (%s, now '%s')", c + 1, obj, want, knob, now);
+        /* The kind says what a write of it touches (knob.h, the registry). */
+        if (k && k->describe && (s = k->describe(f, knob, key, shown, want, now)))
+                return s;
+        if (shown)
+                return xasprintf("would write '%s' to %s (%s, now '%s')", want, shown, knob, now);
         return xasprintf("would set %s to '%s' (now '%s')", knob, want, now);
 }

@@ -90,7 +90,7 @@ static void fs_option(struct plan_ctx *c, const struct profile_unit *u, const st
         if (streq(name, "compress") && streq(target, "zstd"))
                 target = (free(target), xstrdup("zstd:3"));
         it = plan_add(c->plan, SECTION_BTRFS, knob, cur, target, CMP_EXACT);
-        it->persist = "fstab";
+        it->runtime = false; /* until it is known to be this filesystem's own */
         it->origin = plan_origin(c, u, e);
 
         if (prim != m && (!prim->mountpoint || !streq(prim->mountpoint, m->mountpoint))) {
@@ -138,7 +138,6 @@ static void mount_option(struct plan_ctx *c, const struct profile_unit *u, const
         bool have = strv_contains(m->mount_options, opt);
         struct plan_item *it = plan_add(c->plan, SECTION_BTRFS, knob, have ? "on" : "off", "on", CMP_EXACT);
 
-        it->persist = "fstab";
         it->runtime = false;
         it->origin = plan_origin(c, u, e);
         plan_item_set_note(it, "per mount: takes effect with the next mount (fstab) or 'mount -o remount,%s %s'",
@@ -161,13 +160,11 @@ static void bdi_read_ahead(struct plan_ctx *c, const struct profile_unit *u, con
         /* Named by mount point: btrfs-N numbers change with every mount. */
         knob = xasprintf("bdi:%s:read_ahead_kb", m->mountpoint);
         it = plan_add_read(c, SECTION_BTRFS, knob, target, CMP_NUMERIC);
-        it->runtime = true;
         if (it->status == ITEM_ABSENT)
                 plan_item_set_note(it, "the btrfs BDI of %s is not visible here", m->mountpoint);
         else
                 plan_item_set_note(it, "btrfs reads ahead through its own BDI %s (default max(4 MiB, 128 KiB x devices)), "
                                    "not the disk's read_ahead_kb", strna(m->bdi));
-        it->persist = "systemd";
         it->origin = plan_origin(c, u, e);
 }
 
@@ -210,8 +207,6 @@ static void dir_item(struct plan_ctx *c, const struct profile_unit *u, const str
                 return;
         }
         it = plan_add_read(c, SECTION_BTRFS, knob, target, CMP_EXACT);
-        it->runtime = true;
-        it->persist = "systemd";
         it->origin = plan_origin(c, u, e);
         if (streq(what, "nocow")) {
                 plan_item_set_note(it, "no-COW attribute: new files in %s inherit it; existing files are not "

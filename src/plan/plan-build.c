@@ -13,20 +13,6 @@
 #include "plan/plan-internal.h"
 #include "util.h"
 
-static const struct {
-        const char *type;
-        void (*build)(struct plan_ctx *c, const struct profile_unit *u);
-} builders[] = {
-        { "sysctl", plan_unit_sysctl },
-        { "vm", plan_unit_vm },
-        { "disk", plan_unit_disk },
-        { "sysfs", plan_unit_sysfs },
-        { "btrfs", plan_unit_btrfs },
-        { "zram", plan_unit_zram },
-        { "containers", plan_unit_containers },
-        { "nix", plan_unit_nix },
-};
-
 char *plan_read_current(struct plan_ctx *c, const char *knob, enum item_status *ret_status) {
         char *v = NULL;
         int r = knob_read(c->sr, knob, &v);
@@ -146,20 +132,18 @@ int plan_build(struct sysroot *sr, const struct facts *f, const struct profile *
         for (size_t i = 0; i < p->n_units && !c.error; i++) {
                 const struct profile_unit *u = &p->units[i];
                 const char *type = u->type ? u->type : u->name;
-                bool found = false;
+                const struct knob_unit *ku;
 
                 if (!u->enabled || streq(u->name, "main") || streq(u->name, "variables") ||
                     streq(type, "health")) /* thresholds of vpstune health, not tunings */
                         continue;
-                for (size_t b = 0; b < ELEMENTSOF(builders); b++)
-                        if (streq(builders[b].type, type)) {
-                                build_unit(&c, builders[b].build, u, type);
-                                found = true;
-                                break;
-                        }
+                /* The registry: the kind that serves this unit type. */
+                ku = knob_unit_for_type(type, NULL);
+                if (ku)
+                        build_unit(&c, ku->plan, u, type);
                 /* The profile layer already warned about types it does not
                  * know; this catches a supported type without a builder. */
-                if (!found && u->supported)
+                else if (u->supported)
                         plan_warn(&c, "unit [%s] (TuneD plugin '%s') is not supported by vpstune, ignored%s%s",
                                   u->name, type, u->file ? ": " : "", strempty(u->file));
         }
@@ -168,16 +152,27 @@ int plan_build(struct sysroot *sr, const struct facts *f, const struct profile *
         {
                 /* apply edits configuration files, it does not create their
                  * directories (rollback could not take a directory back). */
-                int have_dir[2] = { -1, -1 }; /* containers, nix: looked up once */
+                const struct knob_kind *dir_kind = NULL; /* the last looked up */
+                int have_dir = -1;
                 for (size_t i = 0; i < pl->n_items; i++) {
                         struct plan_item *it = &pl->items[i];
-                        int g = streq(it->group, "containers") ? 0 : streq(it->group, "nix") ? 1 : -1;
-                        it->writable = (it->runtime || g >= 0) && (it->status == ITEM_OK || it->status == ITEM_DRIFT) &&
+                        const struct knob_kind *k = knob_kind_by_group(it->group);
+                        bool conf = k && k->config_file;
+                        /* What is absent or cannot take effect this way
+                         * neither changes at runtime nor persists; the rest
+                         * have their kind's defaults. */
+                        if (it->status == ITEM_ABSENT || it->status == ITEM_UNSUPPORTED) {
+                                it->runtime = false;
+                                it->persist = NULL;
+                        }
+                        it->writable = (it->runtime || conf) && (it->status == ITEM_OK || it->status == ITEM_DRIFT) &&
                                        knob_validate(it->knob) == 0;
-                        if (g >= 0 && it->writable) {
-                                if (have_dir[g] < 0)
-                                        have_dir[g] = sysroot_exists(sr, SR_ETC, it->group);
-                                it->writable = have_dir[g];
+                        if (conf && it->writable) {
+                                if (k != dir_kind) {
+                                        dir_kind = k;
+                                        have_dir = sysroot_exists(sr, SR_ETC, it->group);
+                                }
+                                it->writable = have_dir;
                         }
                 }
         }

@@ -98,8 +98,6 @@ void plan_unit_containers(struct plan_ctx *c, const struct profile_unit *u) {
                         continue;
                 }
                 it = plan_add_read(c, SECTION_CONTAINERS, "containers:driver", e->value, CMP_EXACT);
-                it->persist = "storage.conf";
-                it->runtime = false;
                 it->origin = plan_origin(c, u, e);
                 {
                         _cleanup_free_ char *conf = xstrdup(it->current);

@@ -63,8 +63,6 @@ static void disk_elevator(struct plan_ctx *c, const struct profile_unit *u, cons
         /* A disk offering no scheduler at all reads "none". */
         it = plan_add_fact(c, SECTION_SCHEDULER, knob, d->scheduler ? d->scheduler : (d->schedulers ? NULL : "none"),
                            pick ? pick : alts[0], CMP_EXACT);
-        it->runtime = true;
-        it->persist = "udev";
         it->origin = plan_origin(c, u, e);
         if (!pick && it->status != ITEM_ABSENT) {
                 _cleanup_free_ char *offered = strv_join(d->schedulers, " ");
@@ -99,8 +97,6 @@ static void disk_readahead(struct plan_ctx *c, const struct profile_unit *u, con
                 _cleanup_free_ char *cur = d->read_ahead_kb >= 0 ? xasprintf("%" PRId64, d->read_ahead_kb) : NULL;
                 it = plan_add_fact(c, SECTION_SCHEDULER, knob, cur, target, cmp);
         }
-        it->runtime = true;
-        it->persist = "udev";
         it->origin = plan_origin(c, u, e);
         for (size_t i = 0; i < c->f->n_fs; i++) {
                 const struct disk_facts *owner = facts_disk_of_source(c->f, c->f->fs[i].source, NULL);
@@ -127,8 +123,6 @@ static void disk_nomerges(struct plan_ctx *c, const struct profile_unit *u, cons
                 _cleanup_free_ char *cur = d->nomerges >= 0 ? xasprintf("%d", d->nomerges) : NULL;
                 it = plan_add_fact(c, SECTION_SCHEDULER, knob, cur, e->value, CMP_NUMERIC);
         }
-        it->runtime = true;
-        it->persist = "udev";
         it->origin = plan_origin(c, u, e);
 }
 

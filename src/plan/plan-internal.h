@@ -44,6 +44,10 @@ char *plan_origin(const struct plan_ctx *c, const struct profile_unit *u, const 
 /* Disks TuneD's disk plugin would consider (real disks, not loop/zram/dm). */
 bool plan_disk_is_tunable(const struct disk_facts *d);
 
+/* One sysctl item from a profile entry (TuneD's ">N"/"<N" become bounds). */
+void plan_add_sysctl(struct plan_ctx *c, const struct profile_unit *u, const struct profile_entry *e,
+                     const char *key, const char *value);
+
 void plan_unit_sysctl(struct plan_ctx *c, const struct profile_unit *u);
 void plan_unit_vm(struct plan_ctx *c, const struct profile_unit *u);
 void plan_unit_disk(struct plan_ctx *c, const struct profile_unit *u);

@@ -109,8 +109,6 @@ void plan_unit_nix(struct plan_ctx *c, const struct profile_unit *u) {
                 if (!target)
                         return;
                 it = plan_add_read(c, SECTION_NIX, knob, target, CMP_EXACT);
-                it->persist = "nix.conf";
-                it->runtime = false;
                 it->origin = plan_origin(c, u, e);
                 if (it->status == ITEM_ABSENT) {
                         plan_item_set_note(it, "Nix is not configured here (no nix.conf)");

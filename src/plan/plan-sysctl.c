@@ -64,8 +64,8 @@ static void annotate(struct plan_ctx *c, struct plan_item *it, const char *key, 
                 plan_item_set_risk(it, "memory: dentries and inodes are kept longer at the expense of page cache");
 }
 
-static void add_sysctl(struct plan_ctx *c, const struct profile_unit *u, const struct profile_entry *e,
-                       const char *key, const char *value) {
+void plan_add_sysctl(struct plan_ctx *c, const struct profile_unit *u, const struct profile_entry *e,
+                     const char *key, const char *value) {
         _cleanup_free_ char *knob = xasprintf("sysctl:%s", key);
         _cleanup_free_ char *target = collapse_ws(value);
         enum item_cmp cmp = CMP_EXACT;
@@ -85,8 +85,6 @@ static void add_sysctl(struct plan_ctx *c, const struct profile_unit *u, const s
                 it->current = n;
                 plan_item_evaluate(it);
         }
-        it->runtime = true;
-        it->persist = "sysctl.d";
         it->origin = plan_origin(c, u, e);
         if (it->status == ITEM_ABSENT)
                 plan_item_set_note(it, "this kernel has no %s", key);
@@ -102,50 +100,6 @@ void plan_unit_sysctl(struct plan_ctx *c, const struct profile_unit *u) {
                         plan_fail(c, e, "invalid sysctl name '%s'", e->key);
                         return;
                 }
-                add_sysctl(c, u, e, key, e->value);
-        }
-}
-
-/* TuneD's vm plugin: dirty_bytes may be "N%" meaning dirty_ratio=N. */
-void plan_unit_vm(struct plan_ctx *c, const struct profile_unit *u) {
-        for (size_t i = 0; i < u->n_entries; i++) {
-                const struct profile_entry *e = &u->entries[i];
-                const char *k = e->key, *v = e->value;
-                size_t vl = strlen(v);
-
-                if (streq(k, "transparent_hugepages") || streq(k, "transparent_hugepage")) {
-                        struct plan_item *it = plan_add_read(c, SECTION_VM, "sysfs:/sys/kernel/mm/transparent_hugepage/enabled", v, CMP_EXACT);
-                        it->runtime = true;
-                        it->persist = "udev";
-                        it->origin = plan_origin(c, u, e);
-                        continue;
-                }
-                if (streq(k, "transparent_hugepage.defrag")) {
-                        struct plan_item *it = plan_add_read(c, SECTION_VM, "sysfs:/sys/kernel/mm/transparent_hugepage/defrag", v, CMP_EXACT);
-                        it->runtime = true;
-                        it->origin = plan_origin(c, u, e);
-                        continue;
-                }
-                if (streq(k, "dirty_bytes") || streq(k, "dirty_background_bytes") || streq(k, "dirty_ratio") ||
-                    streq(k, "dirty_background_ratio")) {
-                        _cleanup_free_ char *key = NULL, *val = NULL;
-                        if (vl > 0 && v[vl - 1] == '%') {
-                                const char *base = startswith(k, "dirty_background") ? "vm.dirty_background_ratio" : "vm.dirty_ratio";
-                                key = xstrdup(base);
-                                val = xstrndup(v, vl - 1);
-                        } else {
-                                key = xasprintf("vm.%s", k);
-                                val = xstrdup(v);
-                        }
-                        add_sysctl(c, u, e, key, val);
-                        continue;
-                }
-                {
-                        _cleanup_free_ char *knob = xasprintf("vm:%s", k);
-                        struct plan_item *it = plan_add(c->plan, SECTION_VM, knob, NULL, v, CMP_EXACT);
-                        it->status = ITEM_UNSUPPORTED;
-                        it->origin = plan_origin(c, u, e);
-                        plan_item_set_note(it, "TuneD [vm] option '%s' is not supported by vpstune", k);
-                }
+                plan_add_sysctl(c, u, e, key, e->value);
         }
 }

@@ -60,8 +60,6 @@ void plan_unit_sysfs(struct plan_ctx *c, const struct profile_unit *u) {
                 for (char **p = paths; *p; p++) {
                         _cleanup_free_ char *knob = xasprintf("sysfs:%s/%s", sys, *p);
                         struct plan_item *it = plan_add_read(c, SECTION_OTHER, knob, e->value, CMP_EXACT);
-                        it->runtime = true;
-                        it->persist = "udev";
                         it->origin = plan_origin(c, u, e);
                 }
         }

@@ -32,8 +32,6 @@ static void zram_algorithm(struct plan_ctx *c, const struct profile_unit *u, con
                 if (z && strv_contains(z->algorithms, *w))
                         pick = *w;
         it = plan_add_fact(c, SECTION_ZRAM, knob, z ? z->algorithm : NULL, pick ? pick : (want[0] ? want[0] : ""), CMP_EXACT);
-        it->runtime = true;
-        it->persist = "zram-generator";
         it->origin = plan_origin(c, u, e);
         if (z && !pick && want[0]) {
                 _cleanup_free_ char *have = strv_join(z->algorithms, " ");
@@ -80,8 +78,6 @@ static void zram_size(struct plan_ctx *c, const struct profile_unit *u, const st
                 _cleanup_free_ char *cur = z ? xasprintf("%" PRIu64, z->disksize) : NULL;
                 it = plan_add_fact(c, SECTION_ZRAM, knob, cur, target, CMP_NUMERIC);
         }
-        it->runtime = true;
-        it->persist = "zram-generator";
         it->origin = plan_origin(c, u, e);
         plan_item_set_note(it, "%s = %s with ram=%.0f MiB, cpus=%.0f; zram is compressed swap in RAM, "
                            "not a /tmp (the seed's 'faster /tmp' is not what it does)",
@@ -107,8 +103,6 @@ static void zram_priority(struct plan_ctx *c, const struct profile_unit *u, cons
                                            : z->swap_priority < 0 ? xstrdup("on") : xasprintf("%d", z->swap_priority);
                 it = plan_add_fact(c, SECTION_ZRAM, knob, cur, e->value, CMP_EXACT);
         }
-        it->runtime = true;
-        it->persist = "zram-generator";
         it->origin = plan_origin(c, u, e);
         plan_item_set_note(it, "active as swap with priority %d (above any disk swap)", prio);
 }

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "knobs/knob.h"
 #include "util.h"
 
 static const char *const status_names[_ITEM_STATUS_MAX] = {
@@ -41,10 +42,19 @@ const char *plan_section_title(enum plan_section s) {
 struct plan_item *plan_add(struct plan *p, enum plan_section section, const char *knob,
                            const char *current, const char *target, enum item_cmp cmp) {
         struct plan_item *it = array_grow(&p->items, &p->n_items, sizeof *it);
-        const char *colon = strchr(knob, ':');
+        const struct knob_kind *k;
+        const char *colon;
 
-        it->knob = xstrdup(knob);
-        it->group = colon ? xstrndup(knob, (size_t) (colon - knob)) : xstrdup(knob);
+        /* One name per setting: a [sysfs] path a kind owns becomes its ID. */
+        it->knob = knob_canonical_id(knob);
+        colon = strchr(it->knob, ':');
+        it->group = colon ? xstrndup(it->knob, (size_t) (colon - it->knob)) : xstrdup(it->knob);
+        /* The kind's defaults; a builder may say otherwise for one item. */
+        k = knob_kind_by_group(it->group);
+        if (k) {
+                it->runtime = k->runtime;
+                it->persist = k->persist;
+        }
         it->current = xstrdup(current);
         it->target = xstrdup(target);
         it->cmp = cmp;
@@ -181,12 +191,8 @@ struct plan *plan_free(struct plan *p) {
 }
 
 static bool group_known(const struct plan *p, const char *g) {
-        static const char *const groups[] = {
-                "sysctl", "block", "bdi", "zram", "mount", "attr", "prop", "containers", "nix", "sysfs",
-        };
-        for (size_t i = 0; i < ELEMENTSOF(groups); i++)
-                if (streq(groups[i], g))
-                        return true;
+        if (knob_kind_by_group(g))
+                return true;
         for (size_t i = 0; i < p->n_items; i++)
                 if (streq(p->items[i].group, g))
                         return true;

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "knobs/knob.h"
 #include "profile/profile-internal.h"
 
 enum src_kind { SRC_BUILTIN, SRC_SYSROOT, SRC_PATH, SRC_BUFFER };
@@ -370,8 +371,6 @@ static int parse_bool(const char *v, bool *ret) {
         return -EINVAL;
 }
 
-static const char *const our_dotted_types[] = { "btrfs", "zram", "containers", "nix" };
-
 static int unit_bool(struct loader *l, const char *display, const struct ini_entry *e, bool *ret) {
         if (parse_bool(e->value, ret) < 0) {
                 set_error(l, "%s:%u: %s=%s: expected a boolean (true, false, 1, 0, yes, no, on, off)", display,
@@ -437,12 +436,15 @@ static int build_unit(struct loader *l, const struct source *src, const struct i
         if (!u->type) {
                 const char *dot = strchr(s->name, '.');
                 u->type = xstrdup(s->name);
-                for (size_t i = 0; dot && i < ELEMENTSOF(our_dotted_types); i++)
-                        if (strlen(our_dotted_types[i]) == (size_t) (dot - s->name) &&
-                            strncmp(s->name, our_dotted_types[i], (size_t) (dot - s->name)) == 0) {
+                /* [btrfs./srv]: a unit type the registry marks dotted. */
+                if (dot) {
+                        _cleanup_free_ char *base = xstrndup(s->name, (size_t) (dot - s->name));
+                        const struct knob_unit *ku = knob_unit_for_type(base, NULL);
+                        if (ku && ku->dotted) {
                                 free(u->type);
-                                u->type = xstrdup(our_dotted_types[i]);
+                                u->type = TAKE_PTR(base);
                         }
+                }
         }
         return 0;
 }
@@ -1014,13 +1016,10 @@ const char *profile_unit_get(const struct profile_unit *u, const char *key) {
 }
 
 bool profile_unit_is_supported(const char *type) {
-        static const char *const supported[] = { "sysctl", "vm", "disk", "sysfs", "btrfs",
-                                                  "zram", "containers", "nix", "main", "variables",
-                                                  "health" /* vpstune health, profile/health-section.c */ };
-        for (size_t i = 0; type && i < ELEMENTSOF(supported); i++)
-                if (streq(supported[i], type))
-                        return true;
-        return false;
+        /* The knob registry says which unit types have a builder; [health]
+         * is vpstune health's (profile/health-section.c), not the plan's. */
+        return type && (streq(type, "main") || streq(type, "variables") || streq(type, "health") ||
+                        knob_unit_for_type(type, NULL));
 }
 
 /* ---- listing (locator.py list_profiles / get_profile_attrs) ---- */

@@ -12,7 +12,7 @@ SEED="$FIX/seed-vps"
 SOURCE_DATE_EPOCH=1700000000
 export SOURCE_DATE_EPOCH
 VERSION=$("$VPSTUNE" --version | cut -d" " -f2)
-TARGETS="nixos disko fstab sysctl udev containers nix zram systemd btrbk tuned"
+TARGETS="nixos disko fstab sysctl udev containers nix zram systemd btrbk tuned tmpfiles"
 
 gen() { vpstune --root "$SEED" generate "$@" -p vps-dev; }
 

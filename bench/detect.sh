@@ -16,15 +16,16 @@ LABEL=detect/lscpu
 
 usage() {
 	cat <<'EOF'
-Usage: bench/detect.sh [-n PAIRS] [-- VPSTUNE-GLOBAL-OPTIONS...]
+Usage: bench/detect.sh [-n PAIRS] [--root DIR] [-- VPSTUNE-GLOBAL-OPTIONS...]
 
 Times `vpstune detect --json` against `lscpu -J`, PAIRS times each
-(default 50), alternating, and reports:
+(default 50), alternating, with build/bench/bench-run (wait4), and reports:
   detect/lscpu median ratio: R (vpstune X ms, lscpu Y ms)
   vpstune peak RSS: Z MiB
 with a verdict against the targets: ratio <= 1.0, RSS <= 4 MiB.
 
-Options after -- go before `detect`, e.g. `-- --root tests/fixtures/seed-vps`.
+--root DIR applies to both: `vpstune --root DIR` and `lscpu --sysroot DIR`.
+Options after -- go before `detect` (e.g. `-- -v`); --root is refused there.
 
 Environment:
   VPSTUNE   the binary (default: ./build/vpstune)
@@ -33,19 +34,29 @@ EOF
 }
 
 pairs=${PAIRS:-50}
+root=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h|--help) usage; exit 0 ;;
 	-n) [ $# -ge 2 ] || { usage >&2; exit 2; }; pairs=$2; shift 2 ;;
 	-n*) pairs=${1#-n}; shift ;;
+	--root) [ $# -ge 2 ] || { usage >&2; exit 2; }; root=$2; shift 2 ;;
+	--root=*) root=${1#--root=}; shift ;;
 	--) shift; break ;;
 	*) echo "bench/detect.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 	esac
 done
 case $pairs in ''|*[!0-9]*|0) echo "bench/detect.sh: PAIRS must be a positive integer" >&2; exit 2 ;; esac
 
+bench_refuse_root_in "$@"
+
 VPSTUNE=${VPSTUNE:-./build/vpstune}
-A=("$VPSTUNE" "$@" detect --json)
-B=(lscpu -J)
+if [ -n "$root" ]; then
+	A=("$VPSTUNE" --root "$root" "$@" detect --json)
+	B=(lscpu --sysroot "$root" -J)
+else
+	A=("$VPSTUNE" "$@" detect --json)
+	B=(lscpu -J)
+fi
 
 bench_run

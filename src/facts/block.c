@@ -242,16 +242,26 @@ static void collect_partitions(struct sysroot *sr, struct facts *f, struct disk_
                 _cleanup_free_ char *startf = NULL, *sizef = NULL;
                 struct partition_facts *p;
                 uint64_t no;
+                int r;
 
                 /* Partitions are the subdirectories that have a "partition"
                  * attribute; the rest (queue, mq, holders...) are not. The
                  * kernel names them after the disk (sda1, nvme0n1p1), so
                  * other entries need no look-up. */
-                if (!startswith(*e, d->name) || !sysroot_exists(sr, SR_SYS, partf))
+                if (!startswith(*e, d->name))
                         continue;
+                /* One open: missing is "no partition", anything else (a
+                 * number, garbage, unreadable) is one. */
+                r = sysroot_read_u64(sr, SR_SYS, partf, &no);
+                if (r == -ENOENT || r == -ENOTDIR)
+                        continue;
+                if (r == -EINVAL || r == -ERANGE) {
+                        _cleanup_free_ char *pp = sysroot_display_path(SR_SYS, partf);
+                        facts_warn(f, "%s: not a number", pp);
+                }
                 p = array_grow(&d->partitions, &d->n_partitions, sizeof *p);
                 p->name = xstrdup(*e);
-                if (read_u64_attr(sr, f, partf, &no) >= 0 && no <= UINT_MAX)
+                if (r >= 0 && no <= UINT_MAX)
                         p->partno = (unsigned) no;
                 startf = xasprintf("%s/%s/start", dir, *e);
                 sizef = xasprintf("%s/%s/size", dir, *e);
@@ -484,6 +494,13 @@ static void collect_udev_db_one(struct sysroot *sr, struct disk_facts *d, struct
 }
 
 static void collect_udev_db(struct sysroot *sr, struct facts *f) {
+        _cleanup_strv_ char **entries = NULL;
+
+        /* A capture without udev's database (or a machine without udev)
+         * has nothing to open: one listing instead of two reads per
+         * device. */
+        if (sysroot_list_dir(sr, SR_RUN, "udev/data", &entries) < 0 || !entries[0])
+                return;
         for (size_t i = 0; i < f->n_disks; i++) {
                 struct disk_facts *d = &f->disks[i];
                 collect_udev_db_one(sr, d, NULL);

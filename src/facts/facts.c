@@ -9,10 +9,15 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <stdio.h>
 
 #include "log.h"
 #include "util.h"
+
+struct facts_index;
+static void facts_index_free(struct facts_index *x);
 
 static const char *const transport_names[_TRANSPORT_MAX] = {
         [TRANSPORT_UNKNOWN] = "unknown",
@@ -183,41 +188,235 @@ struct facts *facts_free(struct facts *f) {
                 fs_facts_done(&f->fs[i]);
         free(f->fs);
         strv_free(f->warnings);
+        facts_index_free(f->index);
         free(f);
         return NULL;
 }
 
-const struct disk_facts *facts_find_disk(const struct facts *f, const char *name) {
+/* ---- look-up tables ----
+ *
+ * A container host has thousands of mounts and a storage VM hundreds of
+ * disks: every look-up by name, mount point or device number is a binary
+ * search in a table sorted once per run (n log n), never a scan inside a
+ * loop over the same collection. Built on first use and again when the
+ * arrays it points into were reallocated or resized. */
+
+struct dev_entry {
+        const char *name;
+        struct disk_facts *disk;
+        struct partition_facts *part; /* NULL: the whole disk */
+        size_t mounts_start, n_mounts; /* in mounts_on[] */
+        size_t order;             /* position in disk order */
+};
+
+struct facts_index {
+        const struct disk_facts *disks; /* what it was built from */
+        size_t n_disks;
+        const struct fs_facts *fs;
+        size_t n_fs;
+        struct dev_entry *devs;   /* sorted by name */
+        size_t n_devs;
+        size_t *mounts_on;        /* fs indices grouped by dev entry */
+        size_t *by_mountpoint;    /* fs indices by (mountpoint, index) */
+        size_t n_by_mountpoint;
+        size_t *by_majmin;        /* fs indices by (majmin, index) */
+        size_t n_by_majmin;
+};
+
+static void facts_index_free(struct facts_index *x) {
+        if (!x)
+                return;
+        free(x->devs);
+        free(x->mounts_on);
+        free(x->by_mountpoint);
+        free(x->by_majmin);
+        free(x);
+}
+
+static int dev_entry_order_cmp(const void *a, const void *b) {
+        const struct dev_entry *x = a, *y = b;
+        int r = strcmp(x->name, y->name);
+
+        return r != 0 ? r : x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Leftmost match, so the first of equal names in disk order. */
+static struct dev_entry *find_dev_entry(const struct facts_index *x, const char *name) {
+        size_t lo = 0, hi = x->n_devs;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (strcmp(x->devs[mid].name, name) < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo < x->n_devs && streq(x->devs[lo].name, name) ? &x->devs[lo] : NULL;
+}
+
+static const char *basename_of(const char *s) {
+        const char *b = strrchr(s, '/');
+        return b ? b + 1 : s;
+}
+
+/* Sorts fs indices by one string field, then by index (stable: for equal
+ * keys mountinfo order is kept). */
+static int cmp_by_field(const void *a, const void *b, void *userdata) {
+        const struct fs_facts *fs = ((const struct fs_facts **) userdata)[0];
+        size_t off = (size_t) ((const struct fs_facts **) userdata)[1];
+        size_t ia = *(const size_t *) a, ib = *(const size_t *) b;
+        const char *ka = *(char *const *) ((const char *) &fs[ia] + off);
+        const char *kb = *(char *const *) ((const char *) &fs[ib] + off);
+        int r = strcmp(ka, kb);
+
+        return r != 0 ? r : ia < ib ? -1 : ia > ib;
+}
+
+static size_t *sorted_by_field(const struct facts *f, size_t off, size_t *ret_n) {
+        size_t *l = xmalloc((f->n_fs ? f->n_fs : 1) * sizeof *l), n = 0;
+        const void *ud[2] = { f->fs, (const void *) off };
+
+        for (size_t i = 0; i < f->n_fs; i++)
+                if (*(char *const *) ((const char *) &f->fs[i] + off))
+                        l[n++] = i;
+        qsort_r(l, n, sizeof *l, cmp_by_field, ud);
+        *ret_n = n;
+        return l;
+}
+
+static struct facts_index *facts_index_build(struct facts *f) {
+        struct facts_index *x = xcalloc(1, sizeof *x);
+        size_t n = f->n_disks;
+
+        x->disks = f->disks;
+        x->n_disks = f->n_disks;
+        x->fs = f->fs;
+        x->n_fs = f->n_fs;
         for (size_t i = 0; i < f->n_disks; i++)
-                if (streq(f->disks[i].name, name))
-                        return &f->disks[i];
-        return NULL;
+                n += f->disks[i].n_partitions;
+        x->devs = xmalloc((n ? n : 1) * sizeof *x->devs);
+        for (size_t i = 0; i < f->n_disks; i++) {
+                struct disk_facts *d = &f->disks[i];
+                if (d->name)
+                        x->devs[x->n_devs++] = (struct dev_entry) { .name = d->name, .disk = d };
+                for (size_t j = 0; j < d->n_partitions; j++)
+                        if (d->partitions[j].name)
+                                x->devs[x->n_devs++] = (struct dev_entry) {
+                                        .name = d->partitions[j].name, .disk = d, .part = &d->partitions[j] };
+        }
+        /* Equal names (a garbage sysroot may repeat one) keep disk order:
+         * the first wins, as a linear search would have it. */
+        for (size_t i = 0; i < x->n_devs; i++)
+                x->devs[i].order = i;
+        qsort(x->devs, x->n_devs, sizeof *x->devs, dev_entry_order_cmp);
+
+        /* Mounts per device, grouped: count, prefix sums, fill in order. */
+        x->mounts_on = xmalloc((f->n_fs ? f->n_fs : 1) * sizeof *x->mounts_on);
+        {
+                struct dev_entry **of = xmalloc((f->n_fs ? f->n_fs : 1) * sizeof *of);
+                size_t pos = 0;
+
+                for (size_t i = 0; i < f->n_fs; i++) {
+                        of[i] = f->fs[i].source ? find_dev_entry(x, basename_of(f->fs[i].source)) : NULL;
+                        if (of[i])
+                                of[i]->n_mounts++;
+                }
+                for (size_t i = 0; i < x->n_devs; i++) {
+                        x->devs[i].mounts_start = pos;
+                        pos += x->devs[i].n_mounts;
+                        x->devs[i].n_mounts = 0;
+                }
+                for (size_t i = 0; i < f->n_fs; i++)
+                        if (of[i])
+                                x->mounts_on[of[i]->mounts_start + of[i]->n_mounts++] = i;
+                free(of);
+        }
+        x->by_mountpoint = sorted_by_field(f, offsetof(struct fs_facts, mountpoint), &x->n_by_mountpoint);
+        x->by_majmin = sorted_by_field(f, offsetof(struct fs_facts, majmin), &x->n_by_majmin);
+        return x;
+}
+
+/* The index of f, (re)built when missing or stale. The facts are
+ * logically const: the index is a cache of what they already say. */
+static const struct facts_index *facts_index(const struct facts *cf) {
+        struct facts *f = (struct facts *) cf;
+        struct facts_index *x = f->index;
+
+        if (x && x->disks == f->disks && x->n_disks == f->n_disks && x->fs == f->fs && x->n_fs == f->n_fs)
+                return x;
+        facts_index_free(x);
+        f->index = facts_index_build(f);
+        return f->index;
+}
+
+/* First position in a sorted fs-index table whose field equals key, and
+ * how many do; NULL/0 if none. */
+static const size_t *range_by_field(const struct facts *f, const size_t *l, size_t n, size_t off, const char *key,
+                                    size_t *ret_n) {
+        size_t lo = 0, hi = n, start;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (strcmp(*(char *const *) ((const char *) &f->fs[l[mid]] + off), key) < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        start = lo;
+        hi = n;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (strcmp(*(char *const *) ((const char *) &f->fs[l[mid]] + off), key) <= 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        *ret_n = lo - start;
+        return lo > start ? l + start : NULL;
+}
+
+const struct disk_facts *facts_find_disk(const struct facts *f, const char *name) {
+        struct partition_facts *p = NULL;
+        const struct disk_facts *d = facts_find_dev((struct facts *) f, name, &p);
+
+        return d && !p ? d : NULL;
 }
 
 const struct fs_facts *facts_find_mount(const struct facts *f, const char *mountpoint) {
+        const struct facts_index *x = facts_index(f);
+        size_t n;
+        const size_t *l = range_by_field(f, x->by_mountpoint, x->n_by_mountpoint,
+                                         offsetof(struct fs_facts, mountpoint), mountpoint, &n);
+
         /* The last mount on a mountpoint is the visible one. */
-        for (size_t i = f->n_fs; i > 0; i--)
-                if (f->fs[i - 1].mountpoint && streq(f->fs[i - 1].mountpoint, mountpoint))
-                        return &f->fs[i - 1];
-        return NULL;
+        return l ? &f->fs[l[n - 1]] : NULL;
+}
+
+const size_t *facts_mounts_of_fs(const struct facts *f, const char *majmin, size_t *ret_n) {
+        const struct facts_index *x = facts_index(f);
+
+        *ret_n = 0;
+        return majmin ? range_by_field(f, x->by_majmin, x->n_by_majmin, offsetof(struct fs_facts, majmin), majmin,
+                                       ret_n)
+                      : NULL;
+}
+
+const size_t *facts_mounts_on(const struct facts *f, const char *devname, size_t *ret_n) {
+        const struct facts_index *x = facts_index(f);
+        const struct dev_entry *e = devname ? find_dev_entry(x, devname) : NULL;
+
+        *ret_n = e ? e->n_mounts : 0;
+        return e && e->n_mounts ? x->mounts_on + e->mounts_start : NULL;
 }
 
 struct disk_facts *facts_find_dev(struct facts *f, const char *name, struct partition_facts **ret_part) {
-        for (size_t i = 0; i < f->n_disks; i++) {
-                struct disk_facts *d = &f->disks[i];
-                if (streq(d->name, name)) {
-                        if (ret_part)
-                                *ret_part = NULL;
-                        return d;
-                }
-                for (size_t j = 0; j < d->n_partitions; j++)
-                        if (streq(d->partitions[j].name, name)) {
-                                if (ret_part)
-                                        *ret_part = &d->partitions[j];
-                                return d;
-                        }
-        }
-        return NULL;
+        const struct dev_entry *e = find_dev_entry(facts_index(f), name);
+
+        if (!e)
+                return NULL;
+        if (ret_part)
+                *ret_part = e->part;
+        return e->disk;
 }
 
 const struct disk_facts *facts_disk_of_source(const struct facts *f, const char *source,

@@ -132,6 +132,8 @@ struct virt_facts {
         char *dmi_sys_vendor, *dmi_product_name, *dmi_bios_vendor;
 };
 
+struct facts_index;
+
 struct facts {
         char *root;               /* sysroot dir, "/" when live */
         bool live;
@@ -152,6 +154,10 @@ struct facts {
         struct virt_facts virt;
         char **warnings;          /* things that were unreadable or garbage */
         unsigned scope;           /* enum facts_scope it was gathered with */
+        /* Look-up tables over disks, partitions and mounts (facts.c):
+         * built by the first look-up, again when disks or fs were
+         * reallocated or resized since; freed by facts_free(). */
+        struct facts_index *index;
 };
 
 /* Collects everything; never fails for missing or garbage files (those add
@@ -180,6 +186,13 @@ const struct fs_facts *facts_find_mount(const struct facts *f, const char *mount
  * *ret_part (may be NULL) the partition if name is one, else NULL. Returns
  * NULL and leaves *ret_part untouched if no disk or partition has that name. */
 struct disk_facts *facts_find_dev(struct facts *f, const char *name, struct partition_facts **ret_part);
+/* Mounts whose source names the kernel device devname exactly ("vda2",
+ * not its disk), as indices into f->fs in mountinfo order; *ret_n of them.
+ * The array belongs to f and is valid until f changes. */
+const size_t *facts_mounts_on(const struct facts *f, const char *devname, size_t *ret_n);
+/* Every mount of the filesystem with device number majmin ("0:33"), as
+ * indices into f->fs in mountinfo order. */
+const size_t *facts_mounts_of_fs(const struct facts *f, const char *majmin, size_t *ret_n);
 /* The disk (and partition, may be NULL) that holds a "/dev/sda4"-style source. */
 const struct disk_facts *facts_disk_of_source(const struct facts *f, const char *source,
                                               const struct partition_facts **ret_part);

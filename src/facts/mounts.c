@@ -203,13 +203,72 @@ static char *devname_of_majmin(struct sysroot *sr, const char *majmin) {
         return xstrdup(b ? b + 1 : canon);
 }
 
-/* The btrfs filesystem (sys/fs/btrfs/<uuid>) that has devname among its
- * devices; NULL if none. */
-static char *btrfs_uuid_of(struct sysroot *sr, char **uuids, const char *devname) {
-        for (char **u = uuids; u && *u; u++) {
-                _cleanup_free_ char *rel = xasprintf("fs/btrfs/%s/devices/%s", *u, devname);
-                if (valid_component(*u) && sysroot_exists(sr, SR_SYS, rel))
-                        return xstrdup(*u);
+/* Which btrfs filesystem (sys/fs/btrfs/<uuid>) has a device: read once
+ * per run, one directory per filesystem, instead of one look-up per
+ * (mount, filesystem) pair. Sorted by device name, then by UUID order. */
+struct btrfs_dev {
+        char *devname;
+        const char *uuid;         /* points into uuids */
+        size_t order;
+};
+
+struct btrfs_map {
+        char **uuids;
+        struct btrfs_dev *devs;
+        size_t n_devs;
+        bool loaded;
+};
+
+static int btrfs_dev_cmp(const void *a, const void *b) {
+        const struct btrfs_dev *x = a, *y = b;
+        int r = strcmp(x->devname, y->devname);
+        return r != 0 ? r : x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void btrfs_map_load(struct sysroot *sr, struct btrfs_map *bm) {
+        size_t order = 0;
+
+        bm->loaded = true;
+        (void) sysroot_list_dir(sr, SR_SYS, "fs/btrfs", &bm->uuids);
+        for (char **u = bm->uuids; u && *u; u++) {
+                _cleanup_free_ char *rel = xasprintf("fs/btrfs/%s/devices", *u);
+                _cleanup_strv_ char **devs = NULL;
+
+                if (!valid_component(*u) || sysroot_list_dir(sr, SR_SYS, rel, &devs) < 0)
+                        continue;
+                for (char **d = devs; *d; d++)
+                        *(struct btrfs_dev *) array_grow(&bm->devs, &bm->n_devs, sizeof *bm->devs) =
+                                (struct btrfs_dev) { .devname = xstrdup(*d), .uuid = *u, .order = order++ };
+        }
+        qsort(bm->devs, bm->n_devs, sizeof *bm->devs, btrfs_dev_cmp);
+}
+
+static void btrfs_map_done(struct btrfs_map *bm) {
+        for (size_t i = 0; i < bm->n_devs; i++)
+                free(bm->devs[i].devname);
+        free(bm->devs);
+        strv_free(bm->uuids);
+}
+
+/* The btrfs filesystem that has devname among its devices; NULL if none.
+ * The first, in UUID order, whose devices/<devname> resolves. */
+static char *btrfs_uuid_of(struct sysroot *sr, struct btrfs_map *bm, const char *devname) {
+        size_t lo = 0, hi;
+
+        if (!bm->loaded)
+                btrfs_map_load(sr, bm);
+        hi = bm->n_devs;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (strcmp(bm->devs[mid].devname, devname) < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        for (; lo < bm->n_devs && streq(bm->devs[lo].devname, devname); lo++) {
+                _cleanup_free_ char *rel = xasprintf("fs/btrfs/%s/devices/%s", bm->devs[lo].uuid, devname);
+                if (sysroot_exists(sr, SR_SYS, rel))
+                        return xstrdup(bm->devs[lo].uuid);
         }
         return NULL;
 }
@@ -227,7 +286,7 @@ static void read_bdi_read_ahead(struct sysroot *sr, struct facts *f, struct fs_f
         }
 }
 
-static void collect_btrfs(struct sysroot *sr, struct facts *f, struct fs_facts *m, char **uuids,
+static void collect_btrfs(struct sysroot *sr, struct facts *f, struct fs_facts *m, struct btrfs_map *bm,
                           const char *devname) {
         _cleanup_free_ char *link = NULL, *rel = NULL;
         const char *b;
@@ -235,7 +294,7 @@ static void collect_btrfs(struct sysroot *sr, struct facts *f, struct fs_facts *
         if (!devname)
                 return;
         free(m->uuid);
-        m->uuid = btrfs_uuid_of(sr, uuids, devname);
+        m->uuid = btrfs_uuid_of(sr, bm, devname);
         if (!m->uuid)
                 return;
         /* "fs/btrfs/<uuid>/bdi -> ../../../virtual/bdi/btrfs-3" (5.x+). */
@@ -289,9 +348,89 @@ static void link_to_device(struct fs_facts *m, struct disk_facts *d, struct part
                 *uuid = xstrdup(m->uuid);
 }
 
+/* Mounts of one filesystem through one source (2 500 container volumes on
+ * one btrfs, 2 000 bind mounts of one ext4) have the same device, UUID and
+ * BDI: sorted by (majmin, source, fstype), each group is resolved once, by
+ * its first mount in mountinfo order, and the others copy it. */
+static int mount_key_cmp(const void *a, const void *b, void *userdata) {
+        const struct fs_facts *fs = userdata;
+        size_t ia = *(const size_t *) a, ib = *(const size_t *) b;
+        int r = strcmp(strempty(fs[ia].majmin), strempty(fs[ib].majmin));
+
+        if (r == 0)
+                r = strcmp(strempty(fs[ia].source), strempty(fs[ib].source));
+        if (r == 0)
+                r = strcmp(strempty(fs[ia].fstype), strempty(fs[ib].fstype));
+        return r != 0 ? r : ia < ib ? -1 : ia > ib;
+}
+
+struct mount_dev {
+        size_t leader;            /* first mount of its group */
+        struct disk_facts *d;
+        struct partition_facts *p;
+};
+
+static void resolve_mount(struct sysroot *sr, struct facts *f, struct fs_facts *m, struct btrfs_map *bm,
+                          struct mount_dev *md) {
+        _cleanup_free_ char *devname = source_devname(sr, f, m->source);
+        struct partition_facts *p = NULL;
+        struct disk_facts *d = devname ? facts_find_dev(f, devname, &p) : NULL;
+
+        if (!d && !startswith(m->majmin, "0:")) {
+                /* "<dev>/root" and other names that are no node: the device
+                 * number of a block-backed mount is real. */
+                free(devname);
+                devname = devname_of_majmin(sr, m->majmin);
+                d = devname ? facts_find_dev(f, devname, &p) : NULL;
+        }
+
+        if (m->fstype && streq(m->fstype, "btrfs"))
+                collect_btrfs(sr, f, m, bm, devname);
+        else if (d || (m->majmin && !startswith(m->majmin, "0:")))
+                /* Major 0 is an anonymous device (proc, tmpfs, cgroup...):
+                 * no disk, no BDI worth a look-up. */
+                collect_block_bdi(sr, f, m, d);
+        md->d = d;
+        md->p = p;
+}
+
+static void collect_mount_devices(struct sysroot *sr, struct facts *f) {
+        _cleanup_free_ size_t *order = xmalloc((f->n_fs ? f->n_fs : 1) * sizeof *order);
+        _cleanup_free_ struct mount_dev *md = xcalloc(f->n_fs ? f->n_fs : 1, sizeof *md);
+        struct btrfs_map bm = {};
+
+        for (size_t i = 0; i < f->n_fs; i++)
+                order[i] = i;
+        qsort_r(order, f->n_fs, sizeof *order, mount_key_cmp, f->fs);
+        for (size_t k = 0; k < f->n_fs; k++) {
+                const struct fs_facts *a = k > 0 ? &f->fs[order[k - 1]] : NULL, *b = &f->fs[order[k]];
+                bool same = a && streq_ptr(a->majmin, b->majmin) && streq_ptr(a->source, b->source) &&
+                            streq_ptr(a->fstype, b->fstype);
+                md[order[k]].leader = same ? md[order[k - 1]].leader : order[k];
+        }
+
+        for (size_t i = 0; i < f->n_fs; i++) {
+                struct fs_facts *m = &f->fs[i];
+
+                if (md[i].leader == i)
+                        resolve_mount(sr, f, m, &bm, &md[i]);
+                else {
+                        const struct fs_facts *l = &f->fs[md[i].leader];
+                        md[i].d = md[md[i].leader].d;
+                        md[i].p = md[md[i].leader].p;
+                        free(m->uuid);
+                        m->uuid = l->uuid ? xstrdup(l->uuid) : NULL;
+                        m->bdi = l->bdi ? xstrdup(l->bdi) : NULL;
+                        m->bdi_read_ahead_kb = l->bdi_read_ahead_kb;
+                }
+                if (md[i].d)
+                        link_to_device(m, md[i].d, md[i].p);
+        }
+        btrfs_map_done(&bm);
+}
+
 void facts_collect_mounts(struct sysroot *sr, struct facts *f) {
         _cleanup_free_ char *text = NULL;
-        _cleanup_strv_ char **btrfs_uuids = NULL;
         const char *rel = "self/mountinfo";
         struct fs_facts *arr = NULL;
         size_t len = 0, n = 0, bad = 0;
@@ -326,28 +465,5 @@ void facts_collect_mounts(struct sysroot *sr, struct facts *f) {
         f->fs = arr;
         f->n_fs = n;
 
-        (void) sysroot_list_dir(sr, SR_SYS, "fs/btrfs", &btrfs_uuids);
-        for (size_t i = 0; i < n; i++) {
-                struct fs_facts *m = &arr[i];
-                _cleanup_free_ char *devname = source_devname(sr, f, m->source);
-                struct partition_facts *p = NULL;
-                struct disk_facts *d = devname ? facts_find_dev(f, devname, &p) : NULL;
-
-                if (!d && !startswith(m->majmin, "0:")) {
-                        /* "<dev>/root" and other names that are no node:
-                         * the device number of a block-backed mount is real. */
-                        free(devname);
-                        devname = devname_of_majmin(sr, m->majmin);
-                        d = devname ? facts_find_dev(f, devname, &p) : NULL;
-                }
-
-                if (m->fstype && streq(m->fstype, "btrfs"))
-                        collect_btrfs(sr, f, m, btrfs_uuids, devname);
-                else if (d || (m->majmin && !startswith(m->majmin, "0:")))
-                        /* Major 0 is an anonymous device (proc, tmpfs,
-                         * cgroup...): no disk, no BDI worth a look-up. */
-                        collect_block_bdi(sr, f, m, d);
-                if (d)
-                        link_to_device(m, d, p);
-        }
+        collect_mount_devices(sr, f);
 }

@@ -11,7 +11,9 @@
  * what the kernel shows now. Per-mount options (noatime, nosuid, ro...) are
  * per entry.
  */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "generate/gen-internal.h"
 #include "util.h"
@@ -116,45 +118,141 @@ static bool split_mount_knob(const char *knob, char **ret_mp, const char **ret_n
         return true;
 }
 
-static char **btrfs_fs_options(const struct gen_ctx *g, const struct fs_facts *m) {
-        const struct fs_facts *prim = NULL;
-        char **l = NULL;
+/* The plan's mount items ("mount:MP:NAME"), read once per run and sorted
+ * for look-up: fs-wide ones by the filesystem of MP's visible mount (the
+ * first fs index of its majmin group), per-mount ones by MP. Without this
+ * every mount would scan every item, and a container host has thousands
+ * of both. */
+struct mount_item {
+        char *mp;
+        const char *name;         /* points into the item's knob */
+        const struct plan_item *it;
+        size_t fs_key;            /* fs-wide: first mount of the filesystem */
+        size_t order;             /* index in the plan */
+};
 
-        for (size_t i = 0; i < g->f->n_fs && !prim; i++) {
-                const struct fs_facts *o = &g->f->fs[i];
-                if (o->majmin && m->majmin && streq(o->majmin, m->majmin) && o->mountpoint &&
-                    streq(o->mountpoint, "/"))
-                        prim = o;
+struct mount_items {
+        struct mount_item *fs_wide, *per_mount;
+        size_t n_fs_wide, n_per_mount;
+        char ***fs_options;       /* memo by fs_key: one list per filesystem */
+        bool *have_fs_options;
+};
+
+static int fs_wide_cmp(const void *a, const void *b) {
+        const struct mount_item *x = a, *y = b;
+        if (x->fs_key != y->fs_key)
+                return x->fs_key < y->fs_key ? -1 : 1;
+        return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int per_mount_cmp(const void *a, const void *b) {
+        const struct mount_item *x = a, *y = b;
+        int r = strcmp(x->mp, y->mp);
+        return r != 0 ? r : x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* First mount (fs index) of the filesystem with m's device number; SIZE_MAX
+ * when m has none. */
+static size_t fs_key_of(const struct facts *f, const struct fs_facts *m) {
+        size_t n;
+        const size_t *l = facts_mounts_of_fs(f, m->majmin, &n);
+        return l ? l[0] : SIZE_MAX;
+}
+
+static void mount_items_load(const struct gen_ctx *g, struct mount_items *mi) {
+        for (size_t i = 0; g->plan && i < g->plan->n_items; i++) {
+                const struct plan_item *it = &g->plan->items[i];
+                struct mount_item x = { .it = it, .order = i };
+
+                if (!gen_item_usable(it) || !split_mount_knob(it->knob, &x.mp, &x.name))
+                        continue;
+                if (gen_btrfs_option_is_fs_wide(x.name)) {
+                        const struct fs_facts *im = facts_find_mount(g->f, x.mp);
+                        x.fs_key = im ? fs_key_of(g->f, im) : SIZE_MAX;
+                        if (x.fs_key == SIZE_MAX) {
+                                free(x.mp);
+                                continue;
+                        }
+                        *(struct mount_item *) array_grow(&mi->fs_wide, &mi->n_fs_wide, sizeof x) = x;
+                } else
+                        *(struct mount_item *) array_grow(&mi->per_mount, &mi->n_per_mount, sizeof x) = x;
         }
-        for (size_t i = 0; i < g->f->n_fs && !prim; i++)
-                if (g->f->fs[i].majmin && m->majmin && streq(g->f->fs[i].majmin, m->majmin))
-                        prim = &g->f->fs[i];
+        qsort(mi->fs_wide, mi->n_fs_wide, sizeof *mi->fs_wide, fs_wide_cmp);
+        qsort(mi->per_mount, mi->n_per_mount, sizeof *mi->per_mount, per_mount_cmp);
+        mi->fs_options = xcalloc(g->f->n_fs ? g->f->n_fs : 1, sizeof *mi->fs_options);
+        mi->have_fs_options = xcalloc(g->f->n_fs ? g->f->n_fs : 1, sizeof *mi->have_fs_options);
+}
+
+static void mount_items_done(const struct gen_ctx *g, struct mount_items *mi) {
+        for (size_t i = 0; i < mi->n_fs_wide; i++)
+                free(mi->fs_wide[i].mp);
+        for (size_t i = 0; i < mi->n_per_mount; i++)
+                free(mi->per_mount[i].mp);
+        for (size_t i = 0; i < g->f->n_fs; i++)
+                strv_free(mi->fs_options[i]);
+        free(mi->fs_wide);
+        free(mi->per_mount);
+        free(mi->fs_options);
+        free(mi->have_fs_options);
+}
+
+static char **strv_copy(char *const *l) {
+        char **c = NULL;
+        for (char *const *o = l; o && *o; o++)
+                strv_push(&c, *o);
+        return c;
+}
+
+static char **btrfs_fs_options_of(const struct gen_ctx *g, struct mount_items *mi, const struct fs_facts *m) {
+        const struct fs_facts *prim = NULL;
+        size_t key = fs_key_of(g->f, m), n;
+        const size_t *group = facts_mounts_of_fs(g->f, m->majmin, &n);
+        char **l = NULL;
+        size_t lo = 0, hi = mi->n_fs_wide;
+
+        /* The filesystem's primary mount: the one on "/", else its first. */
+        for (size_t i = 0; i < n && !prim; i++)
+                if (g->f->fs[group[i]].mountpoint && streq(g->f->fs[group[i]].mountpoint, "/"))
+                        prim = &g->f->fs[group[i]];
         if (!prim)
-                prim = m;
+                prim = n ? &g->f->fs[group[0]] : m;
         for (char **o = prim->super_options; o && *o; o++)
                 if (gen_btrfs_option_is_fs_wide(*o))
                         strv_push(&l, *o);
+        if (key == SIZE_MAX)
+                return l;
         /* The plan's wishes for any mount of this filesystem that it could
-         * reach (unsupported ones were on a non-primary subvolume). */
-        for (size_t i = 0; g->plan && i < g->plan->n_items; i++) {
-                const struct plan_item *it = &g->plan->items[i];
-                _cleanup_free_ char *mp = NULL;
-                const struct fs_facts *im;
-                const char *name;
-
-                if (!gen_item_usable(it) || !split_mount_knob(it->knob, &mp, &name) ||
-                    !gen_btrfs_option_is_fs_wide(name))
-                        continue;
-                im = facts_find_mount(g->f, mp);
-                if (im && im->majmin && m->majmin && streq(im->majmin, m->majmin))
-                        set_option(&l, name, it->target);
+         * reach (unsupported ones were on a non-primary subvolume), in plan
+         * order. */
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (mi->fs_wide[mid].fs_key < key)
+                        lo = mid + 1;
+                else
+                        hi = mid;
         }
+        for (; lo < mi->n_fs_wide && mi->fs_wide[lo].fs_key == key; lo++)
+                set_option(&l, mi->fs_wide[lo].name, mi->fs_wide[lo].it->target);
         return l;
 }
 
-static char **mount_options(const struct gen_ctx *g, const struct fs_facts *m) {
+/* Identical for every mount of one filesystem: computed once, copied. */
+static char **btrfs_fs_options(const struct gen_ctx *g, struct mount_items *mi, const struct fs_facts *m) {
+        size_t key = fs_key_of(g->f, m);
+
+        if (key == SIZE_MAX)
+                return btrfs_fs_options_of(g, mi, m);
+        if (!mi->have_fs_options[key]) {
+                mi->fs_options[key] = btrfs_fs_options_of(g, mi, m);
+                mi->have_fs_options[key] = true;
+        }
+        return strv_copy(mi->fs_options[key]);
+}
+
+static char **mount_options(const struct mount_items *mi, const struct fs_facts *m) {
         char **l = NULL;
         bool btrfs = m->fstype && streq(m->fstype, "btrfs");
+        size_t lo = 0, hi = mi->n_per_mount;
 
         for (char **o = m->mount_options; o && *o; o++)
                 if (keep_mount_option(*o))
@@ -162,15 +260,17 @@ static char **mount_options(const struct gen_ctx *g, const struct fs_facts *m) {
         for (char **o = m->super_options; !btrfs && o && *o; o++)
                 if (keep_super_option(strempty(m->fstype), *o))
                         strv_push(&l, *o);
-        for (size_t i = 0; g->plan && i < g->plan->n_items; i++) {
-                const struct plan_item *it = &g->plan->items[i];
-                _cleanup_free_ char *mp = NULL;
-                const char *name;
-                if (!gen_item_usable(it) || !split_mount_knob(it->knob, &mp, &name) ||
-                    gen_btrfs_option_is_fs_wide(name) || !streq(mp, m->mountpoint))
-                        continue;
-                set_option(&l, name, it->target);
+        if (!m->mountpoint)
+                return l;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (strcmp(mi->per_mount[mid].mp, m->mountpoint) < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
         }
+        for (; lo < mi->n_per_mount && streq(mi->per_mount[lo].mp, m->mountpoint); lo++)
+                set_option(&l, mi->per_mount[lo].name, mi->per_mount[lo].it->target);
         return l;
 }
 
@@ -188,10 +288,23 @@ static bool skip_mount(const struct gen_ctx *g, const struct fs_facts *m, const 
         return facts_find_mount(g->f, m->mountpoint) != m;
 }
 
+/* Gen-mount indices by (majmin, index), NULL majmins together. */
+static int gen_majmin_cmp(const void *a, const void *b, void *userdata) {
+        const struct gen_mount *l = userdata;
+        size_t ia = *(const size_t *) a, ib = *(const size_t *) b;
+        const char *x = l[ia].m->majmin, *y = l[ib].m->majmin;
+        int r = x && y ? strcmp(x, y) : (x != NULL) - (y != NULL);
+
+        return r != 0 ? r : ia < ib ? -1 : ia > ib;
+}
+
 int gen_mounts_collect(const struct gen_ctx *g, struct gen_mount **ret, size_t *ret_n) {
         struct gen_mount *l = NULL;
-        size_t n = 0;
+        struct mount_items mi = {};
+        _cleanup_free_ size_t *order = NULL;
+        size_t n = 0, k = 0;
 
+        mount_items_load(g, &mi);
         for (size_t i = 0; i < g->f->n_fs; i++) {
                 const struct fs_facts *m = &g->f->fs[i];
                 const struct partition_facts *p = NULL;
@@ -212,24 +325,25 @@ int gen_mounts_collect(const struct gen_ctx *g, struct gen_mount **ret, size_t *
                         while (sv && *sv == '/')
                                 sv++;
                         gm->subvol = xstrdup(sv && *sv ? sv : "/");
-                        gm->fs_options = btrfs_fs_options(g, m);
+                        gm->fs_options = btrfs_fs_options(g, &mi, m);
                 }
-                gm->mount_options = mount_options(g, m);
+                gm->mount_options = mount_options(&mi, m);
         }
-        /* The primary mount of a btrfs: the one on "/", else its first. */
-        for (size_t i = 0; i < n; i++) {
-                size_t first = n, root = n;
-                if (!l[i].subvol)
-                        continue;
-                for (size_t j = 0; j < n; j++) {
-                        if (!l[j].subvol || !streq_ptr(l[j].m->majmin, l[i].m->majmin))
-                                continue;
-                        if (first == n)
-                                first = j;
-                        if (streq(l[j].m->mountpoint, "/"))
-                                root = j;
-                }
-                l[i].primary = (root < n ? root : first) == i;
+        mount_items_done(g, &mi);
+
+        /* The primary mount of a btrfs among these: the (last) one on "/",
+         * else its first. Sorted by filesystem, each group once. */
+        order = xmalloc((n ? n : 1) * sizeof *order);
+        for (size_t i = 0; i < n; i++)
+                if (l[i].subvol)
+                        order[k++] = i;
+        qsort_r(order, k, sizeof *order, gen_majmin_cmp, l);
+        for (size_t a = 0, b; a < k; a = b) {
+                size_t root = SIZE_MAX;
+                for (b = a; b < k && streq_ptr(l[order[b]].m->majmin, l[order[a]].m->majmin); b++)
+                        if (streq(l[order[b]].m->mountpoint, "/"))
+                                root = order[b];
+                l[root != SIZE_MAX ? root : order[a]].primary = true;
         }
         *ret = l;
         *ret_n = n;

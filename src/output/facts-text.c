@@ -144,17 +144,21 @@ static char *mount_line(const struct fs_facts *m) {
                          m->fstype && streq(m->fstype, "btrfs") ? "fs-wide" : "fs", sos);
 }
 
+/* A source names its device after a '/' ("/dev/sda4"). */
+static bool shown_under(const struct facts *f, const struct fs_facts *m) {
+        return m->source && strchr(m->source, '/') && facts_fs_is_storage(f, m);
+}
+
 static void mounts_of(FILE *o, const struct facts *f, const char *devname, const char *indent) {
-        size_t n = 0, k = 0;
-        for (size_t i = 0; i < f->n_fs; i++) {
-                const char *s = f->fs[i].source ? strrchr(f->fs[i].source, '/') : NULL;
-                if (s && streq(s + 1, devname) && facts_fs_is_storage(f, &f->fs[i]))
+        size_t n_on, n = 0, k = 0;
+        const size_t *on = facts_mounts_on(f, devname, &n_on);
+
+        for (size_t i = 0; i < n_on; i++)
+                if (shown_under(f, &f->fs[on[i]]))
                         n++;
-        }
-        for (size_t i = 0; i < f->n_fs; i++) {
-                const struct fs_facts *m = &f->fs[i];
-                const char *s = m->source ? strrchr(m->source, '/') : NULL;
-                if (!s || !streq(s + 1, devname) || !facts_fs_is_storage(f, m))
+        for (size_t i = 0; i < n_on; i++) {
+                const struct fs_facts *m = &f->fs[on[i]];
+                if (!shown_under(f, m))
                         continue;
                 _cleanup_free_ char *l = mount_line(m);
                 k++;

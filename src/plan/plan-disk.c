@@ -98,10 +98,13 @@ static void disk_readahead(struct plan_ctx *c, const struct profile_unit *u, con
                 it = plan_add_fact(c, SECTION_SCHEDULER, knob, cur, target, cmp);
         }
         it->origin = plan_origin(c, u, e);
-        for (size_t i = 0; i < c->f->n_fs; i++) {
-                const struct disk_facts *owner = facts_disk_of_source(c->f, c->f->fs[i].source, NULL);
-                if (owner == d && c->f->fs[i].fstype && streq(c->f->fs[i].fstype, "btrfs"))
-                        btrfs_on_disk = true;
+        /* The mounts on the disk and on each of its partitions, through
+         * the facts' index: not a scan of every mount per disk. */
+        for (size_t j = 0; j <= d->n_partitions && !btrfs_on_disk; j++) {
+                size_t n;
+                const size_t *on = facts_mounts_on(c->f, j == 0 ? d->name : d->partitions[j - 1].name, &n);
+                for (size_t k = 0; k < n && !btrfs_on_disk; k++)
+                        btrfs_on_disk = streq_ptr(c->f->fs[on[k]].fstype, "btrfs");
         }
         if (btrfs_on_disk)
                 plan_item_set_note(it, "btrfs on %s reads ahead through its own BDI (btrfs-N), not the disk's: "

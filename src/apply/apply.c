@@ -337,7 +337,7 @@ static int validate_all(struct apply_ctx *ctx, const struct apply_change *c, siz
                         first = first ? first : -EINVAL;
                         continue;
                 }
-                if (!ctx->allow_risky && knob_is_risky(c[i].knob_id)) {
+                if (!ctx->allow_risky && knob_is_risky_at(ctx->sr, c[i].knob_id)) {
                         res[i].status = APPLY_FAILED;
                         res[i].error = -EPERM;
                         res[i].message = xasprintf("'%s' can weaken the kernel: needs allow-risky", c[i].knob_id);

@@ -169,7 +169,7 @@ static int check_items(struct sysroot *sr, const struct apply_opts *o, const str
                                   strna(v[i]->target), v[i]->origin ? v[i]->origin : "from the profile");
                         return EXIT_USAGE;
                 }
-                if (!o->allow_risky && knob_is_risky(v[i]->knob))
+                if (!o->allow_risky && knob_is_risky_at(sr, v[i]->knob))
                         strv_push(&risky, v[i]->knob);
         }
         if (risky) {

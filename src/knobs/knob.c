@@ -262,7 +262,76 @@ static const char *const risky_sysctls[] = {
         "user.max_user_namespaces",
         "vm.mmap_min_addr",
         "dev.tty.ldisc_autoload",
+        /* issue 9, finding 12 */
+        "dev.tty.legacy_tiocsti",
+        "vm.unprivileged_userfaultfd",
+        "kernel.usermodehelper.",
+        "kernel.panic_on_warn",
+        "vm.panic_on_oom",
+        "kernel.hung_task_panic",
+        "kernel.softlockup_panic",
+        "kernel.cad_pid",
+        "kernel.apparmor_restrict_unprivileged_userns",
 };
+
+/* The allow-list: sysctl areas that are tuning. A sysctl outside them, or
+ * inside them but in risky_sysctls, needs --allow-risky. A prefix ends in
+ * '.' or '_'. Shown in man/vpstune.8 (ALLOW-LISTS). */
+static const char *const tuning_sysctls[] = {
+        "vm.",
+        "net.core.",
+        "net.ipv4.tcp_",
+        "net.ipv4.udp_",
+        "net.ipv4.ip_local_port_range",
+        "net.ipv4.neigh.",
+        "net.ipv6.neigh.",
+        "net.netfilter.nf_conntrack_",
+        "fs.file-max",
+        "fs.nr_open",
+        "fs.inotify.",
+        "fs.aio-max-nr",
+        "fs.pipe-max-size",
+        "kernel.numa_balancing",
+        "kernel.sched_",
+        "kernel.pid_max",
+        "kernel.threads-max",
+        "kernel.shmmax",
+        "kernel.shmall",
+        "kernel.shmmni",
+        "kernel.msgmax",
+        "kernel.msgmnb",
+        "kernel.msgmni",
+        "kernel.sem",
+};
+
+/* nix.conf settings a profile may write without --allow-risky: build
+ * tuning. Everything else - post-build-hook, trusted-users, substituters,
+ * trusted-public-keys, require-sigs, sandbox, build-hook, allowed-users,
+ * any key vpstune does not know - is a way to root. */
+static const char *const tuning_nix_keys[] = {
+        "cores",
+        "max-jobs",
+        "fsync-metadata",
+        "fsync-store-paths",
+        "use-sqlite-wal",
+        "builders-use-substitutes",
+        "auto-optimise-store",
+        "keep-outputs",
+        "keep-derivations",
+        "min-free",
+        "max-free",
+        "http-connections",
+};
+
+static bool in_list(const char *const *list, size_t n, const char *d) {
+        for (size_t i = 0; i < n; i++) {
+                const char *r = list[i];
+                size_t l = strlen(r);
+                if (r[l - 1] == '.' || r[l - 1] == '_' ? strncmp(d, r, l) == 0 : streq(d, r))
+                        return true;
+        }
+        return false;
+}
 
 /* sysfs areas that are tuning knobs; anything else (power, firmware,
  * module parameters, security) needs --allow-risky. */
@@ -291,13 +360,14 @@ bool knob_is_risky(const char *knob_id) {
                 return true; /* unknown is never harmless */
         if (k == &knob_kind_sysctl) {
                 _cleanup_free_ char *d = sysctl_dotted(key);
-                for (size_t i = 0; i < ELEMENTSOF(risky_sysctls); i++) {
-                        const char *r = risky_sysctls[i];
-                        size_t l = strlen(r);
-                        if (r[l - 1] == '.' || r[l - 1] == '_' ? strncmp(d, r, l) == 0 : streq(d, r))
-                                return true;
-                }
-                return false;
+                return in_list(risky_sysctls, ELEMENTSOF(risky_sysctls), d) ||
+                       !in_list(tuning_sysctls, ELEMENTSOF(tuning_sysctls), d);
+        }
+        if (k == &knob_kind_nix) {
+                for (size_t i = 0; i < ELEMENTSOF(tuning_nix_keys); i++)
+                        if (streq(key, tuning_nix_keys[i]))
+                                return false;
+                return !startswith(key, "@"); /* "@file": the snapshot, not a setting */
         }
         if (k == &knob_kind_sysfs) {
                 const char *rest = startswith(key, sysroot_base_prefix(SR_SYS));
@@ -307,6 +377,41 @@ bool knob_is_risky(const char *knob_id) {
                 return true;
         }
         return false;
+}
+
+/* Where a sysfs attribute really is: the tuning areas by their canonical
+ * paths (a block queue attribute, a bdi, /kernel/mm). */
+static bool sysfs_canonical_is_tuning(const char *c) {
+        const char *b;
+
+        if (startswith(c, "/kernel/mm/") || startswith(c, "/devices/virtual/bdi/"))
+                return !strstr(c, "/../");
+        if (!startswith(c, "/devices/"))
+                return false;
+        /* .../block/<disk>/queue/<attr> (also .../queue/iosched/<attr>) */
+        for (b = strstr(c, "/block/"); b; b = strstr(b + 1, "/block/")) {
+                const char *name = b + 7, *slash = strchr(name, '/');
+                if (slash && slash > name && startswith(slash, "/queue/") && slash[7])
+                        return true;
+        }
+        return false;
+}
+
+bool knob_is_risky_at(struct sysroot *sr, const char *knob_id) {
+        const char *key, *rest;
+        const struct knob_kind *k = knob_kind_for(knob_id, &key);
+        _cleanup_free_ char *canon = NULL;
+
+        if (knob_is_risky(knob_id))
+                return true;
+        if (k != &knob_kind_sysfs)
+                return false;
+        rest = startswith(key, sysroot_base_prefix(SR_SYS));
+        /* "/sys/block/sda/device/delete" is under /block/ as written, but
+         * the link makes it a SCSI device's delete: judge where it goes. */
+        if (!rest || sysroot_realpath(sr, SR_SYS, rest, &canon) < 0)
+                return true;
+        return !sysfs_canonical_is_tuning(canon);
 }
 
 const char *knob_error_hint(const char *knob_id, int error) {

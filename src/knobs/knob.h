@@ -188,6 +188,10 @@ int knob_snapshot_ids(const char *knob_id, char ***ret_ids);
 /* Sysctls that can run code or weaken the kernel, and sysfs outside the
  * tuning areas: need --allow-risky. */
 bool knob_is_risky(const char *knob_id);
+/* knob_is_risky(), and a sysfs path is judged by where it resolves in sr
+ * (symlinks followed inside the root), not as written. */
+struct sysroot;
+bool knob_is_risky_at(struct sysroot *sr, const char *knob_id);
 /* Allow disruptive writes (swapoff of a zram swap that holds pages). */
 void knob_set_force(bool force);
 bool knob_get_force(void);

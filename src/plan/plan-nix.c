@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "knobs/knob.h"
 #include "plan/plan-internal.h"
 #include "util.h"
 
@@ -114,8 +115,12 @@ void plan_unit_nix(struct plan_ctx *c, const struct profile_unit *u) {
                         plan_item_set_note(it, "Nix is not configured here (no nix.conf)");
                         continue;
                 }
+                if (knob_is_risky(knob))
+                        plan_item_set_risk(it, "'%s' is not a build-tuning setting (a hook, a trusted user, a "
+                                               "substituter or a sandbox/signature switch can give root): apply "
+                                               "needs --allow-risky", e->key);
                 if (k == ELEMENTSOF(nix_keys)) {
-                        plan_item_set_note(it, "'%s' is not an option vpstune knows; check 'nix config show'", e->key);
+                        plan_item_add_note(it, "'%s' is not an option vpstune knows; check 'nix config show'", e->key);
                         continue;
                 }
                 if (it->current && streq(it->current, PLAN_UNSET) && nix_keys[k].dflt) {

@@ -7,6 +7,7 @@
 #include <fnmatch.h>
 #include <stdio.h>
 
+#include "knobs/knob.h"
 #include "plan/plan-internal.h"
 #include "util.h"
 
@@ -61,6 +62,9 @@ void plan_unit_sysfs(struct plan_ctx *c, const struct profile_unit *u) {
                         _cleanup_free_ char *knob = xasprintf("sysfs:%s/%s", sys, *p);
                         struct plan_item *it = plan_add_read(c, SECTION_OTHER, knob, e->value, CMP_EXACT);
                         it->origin = plan_origin(c, u, e);
+                        if (knob_is_risky_at(c->sr, knob))
+                                plan_item_set_risk(it, "outside the tuning areas once its links are resolved (a "
+                                                       "block queue, a bdi, /sys/kernel/mm): apply needs --allow-risky");
                 }
         }
 }

@@ -134,10 +134,24 @@ static void test_risky(void **state) {
                 "sysctl:kernel.perf_event_paranoid", "sysctl:kernel.modules_disabled",
                 "sysctl:fs.protected_symlinks", "sysfs:/sys/power/state", "sysfs:/sys/module/x/parameters/y",
                 "nonsense",
+                /* issue 9, finding 12 */
+                "sysctl:dev.tty.legacy_tiocsti", "sysctl:vm.unprivileged_userfaultfd",
+                "sysctl:kernel.usermodehelper.bset", "sysctl:kernel/usermodehelper/inheritable",
+                "sysctl:kernel.panic_on_warn", "sysctl:vm.panic_on_oom", "sysctl:kernel.hung_task_panic",
+                "sysctl:kernel.softlockup_panic", "sysctl:kernel.cad_pid",
+                "sysctl:kernel.apparmor_restrict_unprivileged_userns",
+                /* allow-list: not a tuning area at all */
+                "sysctl:kernel.panicx", "sysctl:kernel.hostname", "sysctl:net.ipv4.ip_forward",
+                "sysctl:abi.vsyscall32", "sysctl:debug.exception-trace",
+                /* finding 8: nix.conf keys that give root */
+                "nix:post-build-hook", "nix:trusted-users", "nix:substituters", "nix:require-sigs", "nix:sandbox",
+                "nix:trusted-public-keys", "nix:build-hook", "nix:allowed-users", "nix:no-such-key",
         };
         static const char *const harmless[] = {
-                "sysctl:vm.swappiness", "sysctl:vm.dirty_ratio", "sysctl:kernel.panicx",
+                "sysctl:vm.swappiness", "sysctl:vm.dirty_ratio", "sysctl:net.core.somaxconn",
+                "sysctl:kernel.numa_balancing", "sysctl:net.ipv4.tcp_rmem", "sysctl:fs.inotify.max_user_watches",
                 "sysfs:/sys/kernel/mm/transparent_hugepage/enabled", "block:sda:scheduler", "nix:cores",
+                "nix:max-jobs", "nix:fsync-metadata", "nix:@file",
                 "zram:zram0:state", "mount:/:compress",
         };
         (void) state;
@@ -146,6 +160,30 @@ static void test_risky(void **state) {
                         fail_msg("'%s' not risky", risky[i]);
         for (size_t i = 0; i < ELEMENTSOF(harmless); i++)
                 if (knob_is_risky(harmless[i]))
+                        fail_msg("'%s' risky", harmless[i]);
+}
+
+/* Finding 7: a sysfs path is judged where it resolves. */
+static void test_risky_resolved(void **state) {
+        _cleanup_(sysroot_freep) struct sysroot *sr = NULL;
+        _cleanup_free_ char *fix = xasprintf("%s/tests/fixtures/seed-vps", getenv("SRCDIR"));
+        static const char *const risky[] = {
+                "sysfs:/sys/block/sda/device/delete", "sysfs:/sys/block/sda/device/rescan",
+                "sysfs:/sys/block/sda/device/driver/unbind", "sysfs:/sys/block/sda/queue/../device/delete",
+                "sysfs:/sys/module/zswap/parameters/enabled", "sysfs:/sys/block/sda/sda1/start",
+        };
+        static const char *const harmless[] = {
+                "sysfs:/sys/block/sda/queue/scheduler", "sysfs:/sys/block/sda/queue/read_ahead_kb",
+                "sysfs:/sys/block/sda/bdi/read_ahead_kb", "sysfs:/sys/kernel/mm/transparent_hugepage/enabled",
+                "sysctl:vm.swappiness",
+        };
+        (void) state;
+        assert_int_equal(sysroot_open(fix, &sr), 0);
+        for (size_t i = 0; i < ELEMENTSOF(risky); i++)
+                if (!knob_is_risky_at(sr, risky[i]))
+                        fail_msg("'%s' not risky", risky[i]);
+        for (size_t i = 0; i < ELEMENTSOF(harmless); i++)
+                if (knob_is_risky_at(sr, harmless[i]))
                         fail_msg("'%s' risky", harmless[i]);
 }
 
@@ -411,7 +449,8 @@ static void test_conf_kinds_in_sysroot(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_id_validation),  cmocka_unit_test(test_kind_table),
-                cmocka_unit_test(test_risky),          cmocka_unit_test(test_snapshot_ids),
+                cmocka_unit_test(test_risky),          cmocka_unit_test(test_risky_resolved),
+                cmocka_unit_test(test_snapshot_ids),
                 cmocka_unit_test(test_normalize),      cmocka_unit_test(test_toml_editor),
                 cmocka_unit_test(test_nixconf_editor), cmocka_unit_test(test_sysroot_reads),
                 cmocka_unit_test(test_sysroot_writes), cmocka_unit_test(test_conf_kinds_in_sysroot),

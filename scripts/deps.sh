@@ -10,6 +10,8 @@ check="$build clang libclang-rt-14-dev util-linux btrfs-progs e2fsprogs kmod
 python3 jq fio tuned nix-bin podman systemd systemd-zram-generator procps
 iproute2 git groff-base time btrbk prometheus prometheus-node-exporter btrfs-compsize
 debhelper dpkg-dev lintian man-db bash-completion"
+# the virtualization peers of tests/cli/t0110-detect-virt.sh (lscpu is util-linux)
+check="$check virt-what"
 
 want=$build
 [ "${1:-build}" = check ] && want=$check

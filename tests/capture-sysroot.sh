@@ -23,17 +23,32 @@ Captured (when present):
   proc/    cpuinfo meminfo swaps cmdline (kernel part only) self/mountinfo
            sys/kernel/{osrelease,hostname} sys/vm/* (writeback, swap knobs)
            1/cgroup, 1/environ (only its container= entry)
-           xen/capabilities device-tree/hypervisor/compatible
+           xen/capabilities, device-tree/{hypervisor/compatible,compatible,
+           ibm,partition-name,hmc-managed?,*fw-cfg* (as directories)},
+           bus/pci/devices, sysinfo (s390x), ppc64/lparcfg
   sys/     devices/system/cpu/{online,possible,present}, block/* and each
            disk's device directory (size, queue/*, mq/*, partitions,
            device/{vendor,model,serial} and driver link, zram, loop),
-           class/bdi/*, fs/btrfs/*, class/dmi/id (vendor and product names
-           only), hypervisor/type, firmware/efi (as an empty directory),
-           kernel/mm/transparent_hugepage
+           class/bdi/*, fs/btrfs/*, class/dmi/id (vendor and product names,
+           chassis asset tag; no serials), hypervisor/{type,guest_type,
+           properties/features}, the clock sources offered, the SMBIOS
+           BIOS-information entry (root only), bus/vmbus/devices links,
+           firmware/efi (as an empty directory), kernel/mm/transparent_hugepage
   dev/     disk/by-{uuid,partuuid,label,id}/* (the links, not the devices)
   etc/     os-release fstab crypttab hostname sysctl.conf sysctl.d/*
            containers/storage.conf nix/nix.conf systemd/zram-generator.conf
   /.dockerenv and /run/.containerenv (markers)
+  vpstune-live.txt
+           what no file holds: CPUID's hypervisor leaves (0x40000000,
+           0x40000100 and the hypervisor bit) and the filesystem identifiers
+           found on the devices (blkid), as `vpstune detect --record-live`
+           prints them; `vpstune --root DIR` reads it instead of asking the
+           CPU and the devices, so the capture decides as this machine did.
+           Keys: cpuid.hypervisor_bit=0|1, cpuid.40000000=<24 hex digits>
+           (EBX ECX EDX), cpuid.40000100=..., blkid.<dev>.<KEY>=<value> with
+           KEY one of TYPE UUID LABEL PTTYPE PART_ENTRY_UUID PART_ENTRY_TYPE.
+           Needs vpstune (--vpstune, $VPSTUNE or PATH); not written with
+           --from (another root's CPU cannot be asked), but copied from it.
 Empty directories get an empty .keep file (git does not store empty ones).
 
 Never captured: DMI serials and UUIDs, keys, /etc/shadow, environment
@@ -44,6 +59,7 @@ filesystem UUIDs: look it over before you publish it.
 Options:
   --from SRC   capture from SRC instead of / (for testing this script
                against an existing sysroot)
+  --vpstune P  the vpstune program that writes vpstune-live.txt
   -h, --help   this text
 
 Example:
@@ -55,12 +71,16 @@ EOF
 
 SRC=""
 DIR=""
+VPSTUNE_BIN=${VPSTUNE:-}
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h|--help) usage; exit 0 ;;
 	--from) [ $# -ge 2 ] || { echo "capture-sysroot.sh: --from needs a directory" >&2; exit 2; }
 		SRC=$2; shift 2 ;;
 	--from=*) SRC=${1#--from=}; shift ;;
+	--vpstune) [ $# -ge 2 ] || { echo "capture-sysroot.sh: --vpstune needs a program" >&2; exit 2; }
+		VPSTUNE_BIN=$2; shift 2 ;;
+	--vpstune=*) VPSTUNE_BIN=${1#--vpstune=}; shift ;;
 	--) shift; break ;;
 	-*) echo "capture-sysroot.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 	*) [ -z "$DIR" ] || { echo "capture-sysroot.sh: one DIR only (try --help)" >&2; exit 2; }
@@ -219,13 +239,33 @@ if [ -r "$SRC/proc/1/environ" ]; then
 	fi
 fi
 copy_file /proc/xen/capabilities
+exists /proc/xen && make_dir /proc/xen
 copy_file /proc/device-tree/hypervisor/compatible
+copy_file /proc/device-tree/compatible
+copy_file /proc/device-tree/ibm,partition-name
+copy_file /proc/device-tree/hmc-managed?
+copy_file /proc/device-tree/chosen/qemu,graphic-width
+for n in "$SRC"/proc/device-tree/*fw-cfg*; do
+	[ -d "$n" ] && make_dir "${n#"$SRC"}"
+done
+copy_file /proc/bus/pci/devices
+copy_file /proc/sysinfo
+copy_file /proc/ppc64/lparcfg
 
 # ---- /sys: CPUs, hypervisor, firmware, DMI ---------------------------------
 for f in online possible present; do
 	copy_sys "/sys/devices/system/cpu/$f"
 done
-copy_sys /sys/hypervisor/type
+for f in type guest_type properties/features; do
+	copy_sys "/sys/hypervisor/$f"
+done
+copy_sys /sys/devices/system/clocksource/clocksource0/available_clocksource
+# SMBIOS type 0 (BIOS information, root only): its "is a VM" bit
+copy_sys /sys/firmware/dmi/entries/0-0/raw
+for d in "$SRC"/sys/bus/vmbus/devices/*; do
+	[ -e "$d" ] || [ -L "$d" ] || continue
+	copy_link "${d#"$SRC"}"
+done
 # ACPI table headers only (36 bytes: signature, OEM ID "FIRECK"...): they name
 # VMs that have no DMI. The table bodies are not needed and not copied.
 for t in DSDT FACP APIC; do
@@ -240,7 +280,8 @@ if exists /sys/firmware/efi; then
 	copy_file /sys/firmware/efi/fw_platform_size
 fi
 for f in sys_vendor product_name product_version product_family bios_vendor \
-	bios_version board_vendor board_name chassis_vendor chassis_type; do
+	bios_version board_vendor board_name chassis_vendor chassis_type \
+	chassis_asset_tag; do
 	copy_sys "/sys/class/dmi/id/$f"
 done
 for f in enabled defrag; do
@@ -386,12 +427,26 @@ if exists /.dockerenv; then
 fi
 copy_file /run/.containerenv
 
+# ---- what only the live machine can tell ----------------------------------------
+live_note=""
+if [ -n "$SRC" ]; then
+	copy_file /vpstune-live.txt
+elif [ -z "$VPSTUNE_BIN" ] && ! VPSTUNE_BIN=$(command -v vpstune 2>/dev/null); then
+	live_note="(no vpstune found: vpstune-live.txt not written, CPUID not recorded)"
+elif "$VPSTUNE_BIN" detect --record-live >"$DIR/vpstune-live.txt" 2>/dev/null; then
+	n_files=$((n_files + 1))
+else
+	rm -f -- "$DIR/vpstune-live.txt"
+	live_note="($VPSTUNE_BIN detect --record-live failed: vpstune-live.txt not written)"
+fi
+
 # git does not store empty directories (mq/N, link targets such as driver
 # directories): give each one an empty .keep file so a committed fixture
 # keeps its layout. Nothing reads .keep.
 find "$DIR" -type d -empty -exec touch {}/.keep \; 2>/dev/null || true
 
 echo "captured $n_files files, $n_links symlinks, $n_dirs directories into $DIR"
+[ -z "$live_note" ] || echo "$live_note"
 if [ "$(id -u)" != 0 ]; then
 	echo "(not root: files only root can read were skipped)"
 fi

@@ -9,7 +9,7 @@
 #include "output/json.h"
 
 static void detect_help(void) {
-        printf("Usage: vpstune [--root DIR] detect [--json]\n"
+        printf("Usage: vpstune [--root DIR] [-v] detect [--json | --record-live]\n"
                "\n"
                "Reports what this machine really is: virtualization (VM and container\n"
                "layers apart), CPU and microarchitecture, memory, swap and zram, disks\n"
@@ -18,24 +18,36 @@ static void detect_help(void) {
                "and read-ahead, and the OS. Read-only; needs no root (some fields, such\n"
                "as partition UUIDs on the live machine, are unknown without it).\n"
                "\n"
-               "  -j, --json   machine-readable output (schema_version 1)\n"
-               "  -h, --help   this help\n");
+               "With -v, the text names the evidence behind the virtualization answer\n"
+               "(the JSON always carries it: virt.evidence, virt.confidence).\n"
+               "\n"
+               "  -j, --json       machine-readable output (schema_version 1)\n"
+               "      --record-live\n"
+               "                   print what only this running machine can tell (CPUID's\n"
+               "                   hypervisor leaves, the filesystem identifiers blkid found)\n"
+               "                   as the file " FACTS_LIVE_RECORD " that tests/capture-sysroot.sh\n"
+               "                   puts in a capture, so --root CAPTURE decides the same\n"
+               "  -h, --help       this help\n");
 }
 
 CMD(detect) {
         static const struct option opts[] = {
                 { "json", no_argument, NULL, 'j' },
+                { "record-live", no_argument, NULL, 'R' },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
         _cleanup_(facts_freep) struct facts *f = NULL;
-        bool json = false;
+        bool json = false, record = false;
         int c, r;
 
         while ((c = cmd_getopt(argc, argv, "jh", opts)) != -1)
                 switch (c) {
                 case 'j':
                         json = true;
+                        break;
+                case 'R':
+                        record = true;
                         break;
                 case 'h':
                         detect_help();
@@ -48,16 +60,24 @@ CMD(detect) {
                 return EXIT_USAGE;
         }
 
+        if (record && (json || !sysroot_is_live(ctx->sr))) {
+                log_error("detect: --record-live %s", json ? "and --json do not go together"
+                                                          : "records the live machine only (no --root)");
+                return EXIT_USAGE;
+        }
+
         r = facts_gather(ctx->sr, &f);
         if (r < 0) {
                 log_error_errno(r, "detect: cannot gather facts from '%s': %m", ctx->root);
                 return exit_code_from_errno(r);
         }
-        if (json) {
+        if (record)
+                r = facts_print_live_record(ctx->sr, f, stdout);
+        else if (json) {
                 struct json_object *o = facts_to_json(f);
                 r = json_print(o, stdout, 1);
                 json_object_put(o);
         } else
-                r = facts_print_text(f, stdout, ctx->color);
+                r = facts_print_text(f, stdout, ctx->color, ctx->verbosity > 0);
         return r < 0 ? EXIT_UNKNOWN : EXIT_OK;
 }

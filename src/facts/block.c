@@ -347,18 +347,20 @@ static bool worth_probing(struct sysroot *sr, const struct disk_facts *d, uint64
         return true;
 }
 
+/* libblkid's names for what we keep (also the keys of the live record) */
+static const struct {
+        const char *key;
+        enum id_kind kind;
+} blkid_keys[] = {
+        { "TYPE", ID_FSTYPE },
+        { "UUID", ID_UUID },
+        { "LABEL", ID_LABEL },
+        { "PTTYPE", ID_PTTYPE },
+        { "PART_ENTRY_UUID", ID_PARTUUID },
+        { "PART_ENTRY_TYPE", ID_PARTTYPE },
+};
+
 static void blkid_probe_one(struct disk_facts *d, struct partition_facts *p) {
-        static const struct {
-                const char *key;
-                enum id_kind kind;
-        } keys[] = {
-                { "TYPE", ID_FSTYPE },
-                { "UUID", ID_UUID },
-                { "LABEL", ID_LABEL },
-                { "PTTYPE", ID_PTTYPE },
-                { "PART_ENTRY_UUID", ID_PARTUUID },
-                { "PART_ENTRY_TYPE", ID_PARTTYPE },
-        };
         _cleanup_free_ char *node = sysroot_display_path(SR_DEV, p ? p->name : d->name);
         blkid_probe pr;
         int r;
@@ -378,10 +380,10 @@ static void blkid_probe_one(struct disk_facts *d, struct partition_facts *p) {
         /* 0 found, 1 nothing, -2 ambiguous (several signatures): only a
          * clean result is trusted. */
         if (r == 0)
-                for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
+                for (size_t i = 0; i < ELEMENTSOF(blkid_keys); i++) {
                         const char *v = NULL;
-                        if (blkid_probe_lookup_value(pr, keys[i].key, &v, NULL) == 0)
-                                set_id(d, p, keys[i].kind, v);
+                        if (blkid_probe_lookup_value(pr, blkid_keys[i].key, &v, NULL) == 0)
+                                set_id(d, p, blkid_keys[i].kind, v);
                 }
         log_debug_topic("block", "blkid: %s: probe %d", node, r);
         blkid_free_probe(pr);
@@ -398,6 +400,33 @@ static void collect_blkid(struct sysroot *sr, struct facts *f) {
                         if ((!d->partitions[j].fstype || !d->partitions[j].uuid) &&
                             worth_probing(sr, d, d->partitions[j].size_bytes))
                                 blkid_probe_one(d, &d->partitions[j]);
+        }
+}
+
+/* A capture's live record holds what blkid found on the live machine
+ * ("blkid.<dev>.<KEY>=<value>", live-record.c): the sysroot's stand-in for
+ * the probes. */
+static void collect_recorded_ids(struct sysroot *sr, struct facts *f) {
+        _cleanup_strv_ char **rec = NULL;
+
+        if (facts_live_record_load(sr, &rec) < 0)
+                return;
+        for (char **l = rec; *l; l++) {
+                const char *s = startswith(*l, "blkid."), *dot, *eq;
+                _cleanup_free_ char *dev = NULL, *key = NULL;
+                struct partition_facts *p = NULL;
+                struct disk_facts *d;
+
+                if (!s || !(eq = strchr(s, '=')) || !(dot = memrchr(s, '.', eq - s)) || dot == s)
+                        continue;
+                dev = xstrndup(s, dot - s);
+                key = xstrndup(dot + 1, eq - dot - 1);
+                d = facts_find_dev(f, dev, &p);
+                if (!d || !eq[1])
+                        continue;
+                for (size_t i = 0; i < ELEMENTSOF(blkid_keys); i++)
+                        if (streq(key, blkid_keys[i].key))
+                                set_id(d, p, blkid_keys[i].kind, eq + 1);
         }
 }
 
@@ -569,4 +598,6 @@ void facts_collect_block(struct sysroot *sr, struct facts *f) {
         collect_udev_db(sr, f);
         if (sysroot_is_live(sr))
                 collect_blkid(sr, f);
+        else
+                collect_recorded_ids(sr, f);
 }

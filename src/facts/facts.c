@@ -105,6 +105,9 @@ void virt_facts_done(struct virt_facts *v) {
         free(v->vm);
         free(v->vm_vendor);
         free(v->xen_mode);
+        free(v->type);
+        free(v->confidence);
+        free(v->hypervisor);
         free(v->container);
         strv_free(v->evidence);
         free(v->dmi_sys_vendor);

@@ -126,7 +126,10 @@ struct os_facts {
 struct virt_facts {
         char *vm;                 /* "kvm", "qemu", "xen", "vmware", "microsoft", "none"; NULL unknown */
         char *vm_vendor;          /* "amazon", "google", "openstack", "firecracker"...; NULL unknown */
-        char *xen_mode;           /* "pv", "hvm" when vm == xen */
+        char *xen_mode;           /* "pv", "pvh", "hvm", "dom0" when vm == xen */
+        char *type;               /* "full", "para" (the vm layer), "container" (no vm layer); NULL unknown */
+        char *confidence;         /* "high", "medium", "low" (see virt.c); NULL when vm is unknown */
+        char *hypervisor;         /* the hypervisor as it names itself: "z/VM 7.2.0"; NULL */
         char *container;          /* "docker", "podman", "lxc", ...; NULL = none */
         char **evidence;          /* human-readable reasons, in decision order */
         char *dmi_sys_vendor, *dmi_product_name, *dmi_bios_vendor;
@@ -159,6 +162,20 @@ struct facts {
          * reallocated or resized since; freed by facts_free(). */
         struct facts_index *index;
 };
+
+/* A capture's record of what only the live machine can tell: CPUID's
+ * hypervisor leaves and the filesystem identifiers found on the devices
+ * (tests/capture-sysroot.sh writes it with `vpstune detect --record-live`).
+ * Read from a sysroot only, so a replayed capture decides as the live
+ * machine did. Format: "key=value" lines, '#' comments (live-record.c). */
+#define FACTS_LIVE_RECORD "vpstune-live.txt"
+/* The record's lines, NULL-terminated; -ENOENT when there is none (always
+ * on the live machine). */
+int facts_live_record_load(struct sysroot *sr, char ***ret);
+/* The record of this live machine, as text; -EOPNOTSUPP for a sysroot. */
+int facts_live_record_format(struct sysroot *sr, const struct facts *f, char **ret);
+/* CPUID as vpstune reads it: *ret_known false when not x86. */
+void facts_cpuid_hypervisor(bool *ret_known, bool *ret_bit, char sig[static 13], char sig2[static 13]);
 
 /* Collects everything; never fails for missing or garbage files (those add
  * a warning and leave the field unknown). Fails only on allocation or when

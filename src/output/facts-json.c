@@ -14,6 +14,9 @@ static struct json_object *virt_json(const struct virt_facts *v) {
 
         json_add_str(o, "vm", v->vm);
         json_add_str(o, "vendor", v->vm_vendor);
+        json_add_str(o, "type", v->type);
+        json_add_str(o, "confidence", v->confidence);
+        json_add_str(o, "hypervisor", v->hypervisor);
         json_add_str(o, "container", v->container);
         json_add_str(o, "xen_mode", v->xen_mode);
         json_add_strv(o, "evidence", v->evidence);

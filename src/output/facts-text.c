@@ -5,6 +5,8 @@
  */
 #include "output/facts-render.h"
 
+#include <errno.h>
+
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -34,8 +36,10 @@ static char *platform_line(const struct facts *f) {
         else if (streq(v->vm, "none"))
                 vm = xstrdup("bare metal");
         else
-                vm = xasprintf("%s virtual machine%s%s%s", v->vm, v->vm_vendor ? " (" : "",
-                               strempty(v->vm_vendor), v->vm_vendor ? ")" : "");
+                vm = xasprintf("%s virtual machine%s%s%s%s%s%s", v->vm, v->vm_vendor ? " (" : "",
+                               strempty(v->vm_vendor), v->vm_vendor ? ")" : "", v->hypervisor ? ", " : "",
+                               strempty(v->hypervisor),
+                               v->confidence && streq(v->confidence, "low") ? ", low confidence" : "");
         if (v->container)
                 return xasprintf("%s, inside a %s container", vm, v->container);
         return TAKE_PTR(vm);
@@ -191,7 +195,20 @@ static void layout_section(FILE *o, const struct facts *f) {
         }
 }
 
-int facts_print_text(const struct facts *f, FILE *out, bool color) {
+/* -v: why the platform line says what it says. */
+static void evidence_section(FILE *o, const struct facts *f) {
+        const struct virt_facts *v = &f->virt;
+
+        fprintf(o, "Virtualization evidence (vm %s, type %s, confidence %s)\n", strna(v->vm), strna(v->type),
+                strna(v->confidence));
+        if (!v->evidence)
+                fprintf(o, "  none found\n");
+        for (char **e = v->evidence; e && *e; e++)
+                fprintf(o, "  %s\n", *e);
+        fputc('\n', o);
+}
+
+int facts_print_text(const struct facts *f, FILE *out, bool color, bool verbose) {
         char *buf = NULL;
         size_t len = 0;
         FILE *o = open_memstream(&buf, &len);
@@ -200,6 +217,8 @@ int facts_print_text(const struct facts *f, FILE *out, bool color) {
         if (!o)
                 abort();
         profile_section(o, f);
+        if (verbose)
+                evidence_section(o, f);
         layout_section(o, f);
         if (f->warnings) {
                 fprintf(o, "\nWarnings\n");
@@ -212,4 +231,15 @@ int facts_print_text(const struct facts *f, FILE *out, bool color) {
         fputs(string_sanitize(buf), out);
         free(buf);
         return ferror(out) ? -5 : 0;
+}
+
+int facts_print_live_record(struct sysroot *sr, const struct facts *f, FILE *out) {
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        r = facts_live_record_format(sr, f, &text);
+        if (r < 0)
+                return r;
+        fputs(text, out);
+        return ferror(out) ? -EIO : 0;
 }

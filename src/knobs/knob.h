@@ -43,7 +43,9 @@
  *   bdi:/srv:read_ahead_kb               the BDI of the btrfs mounted at /srv
  *                                        (btrfs-N numbers change every mount,
  *                                        so plans should use this form)
- *   sysfs:/sys/kernel/mm/transparent_hugepage/enabled
+ *   sysfs:/sys/kernel/mm/...              any attribute below /sys
+ *   thp:enabled|defrag                   sys/kernel/mm/transparent_hugepage/{enabled,defrag}
+ *   ksm:run                              sys/kernel/mm/ksm/run
  *   zram:zram0:comp_algorithm|disksize|swap|state
  *   mount:/:compress|autodefrag|ssd|...  btrfs fs-wide option (reconfigure)
  *   attr:/var/log:nocow                  FS_NOCOW_FL on an empty directory

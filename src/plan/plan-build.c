@@ -129,8 +129,10 @@ int plan_build(struct sysroot *sr, const struct facts *f, const struct profile *
         for (char **w = p->warnings; w && *w; w++)
                 strv_push(&pl->warnings, *w);
 
-        for (size_t i = 0; i < p->n_units && !c.error; i++) {
-                const struct profile_unit *u = &p->units[i];
+        _cleanup_free_ size_t *order = NULL;
+        (void) plan_unit_order(&c, &order);
+        for (size_t i = 0; order && i < p->n_units && !c.error; i++) {
+                const struct profile_unit *u = &p->units[order[i]];
                 const char *type = u->type ? u->type : u->name;
                 const struct knob_unit *ku;
 
@@ -139,8 +141,20 @@ int plan_build(struct sysroot *sr, const struct facts *f, const struct profile *
                         continue;
                 /* The registry: the kind that serves this unit type. */
                 ku = knob_unit_for_type(type, NULL);
-                if (ku)
+                if (ku) {
+                        _cleanup_free_ char *reason = NULL;
+                        size_t before = pl->n_items;
+                        int a = plan_unit_applies(&c, u, &reason);
+                        if (a < 0)
+                                break;
+                        if (a == 0) {
+                                strv_consume(&pl->warnings, TAKE_PTR(reason));
+                                continue;
+                        }
                         build_unit(&c, ku->plan, u, type);
+                        for (size_t k = before; reason && k < pl->n_items; k++)
+                                plan_item_add_note(&pl->items[k], "%s", reason);
+                }
                 /* The profile layer already warned about types it does not
                  * know; this catches a supported type without a builder. */
                 else if (u->supported)
@@ -176,6 +190,8 @@ int plan_build(struct sysroot *sr, const struct facts *f, const struct profile *
                         }
                 }
         }
+        free(c.cpuinfo);
+        free(c.uname);
         if (c.error) {
                 plan_free(pl);
                 *ret_error = c.error;

@@ -16,7 +16,15 @@ struct plan_ctx {
         const struct profile *profile;
         struct plan *plan;
         char *error;               /* first hard error, "FILE:LINE: ..." */
+        char *cpuinfo, *uname;     /* TuneD unit conditions: read once (plan-conditions.c) */
 };
+
+/* TuneD's cpuinfo_regex and uname_regex: 1 the unit applies (*ret_reason
+ * says why when it has conditions), 0 it is skipped (*ret_reason says
+ * why), <0 a bad regex (c->error set). */
+int plan_unit_applies(struct plan_ctx *c, const struct profile_unit *u, char **ret_reason);
+/* Unit indexes in TuneD's order: ascending priority=, stable. */
+int plan_unit_order(struct plan_ctx *c, size_t **ret_order);
 
 /* Shown as the current value of a setting that is not set at all. */
 #define PLAN_UNSET "(unset)"

@@ -7,9 +7,12 @@
  * through the sysroot (--root works).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "checkconfig/finder.h"
 #include "checkconfig/resolve.h"
@@ -44,11 +47,26 @@ static void check_config_help(void) {
 static int read_text(const char *path, char **ret, size_t *ret_len) {
         _cleanup_free_ char *buf = NULL;
         size_t len = 0, cap = 0;
-        FILE *f = fopen(path, "re");
-        int r = 0;
+        struct stat st;
+        FILE *f;
+        int r = 0, fd;
 
-        if (!f)
+        /* A FIFO or a device would block or stream forever: open without
+         * blocking and read regular files only. "-" is not special. */
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
                 return -errno;
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+                r = S_ISDIR(st.st_mode) ? -EISDIR : -ENOTSUP;
+                close(fd);
+                return r;
+        }
+        f = fdopen(fd, "r");
+        if (!f) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
         for (;;) {
                 size_t n;
                 if (len + 4096 + 1 > cap) {
@@ -141,8 +159,12 @@ CMD(check_config) {
                 size_t len = 0, n = 0;
 
                 r = read_text(argv[i], &text, &len);
-                if (r < 0) {
+                if (r == -ENOTSUP)
+                        log_error("check-config: cannot read '%s': not a regular file (a FIFO or a device)",
+                                  argv[i]);
+                else if (r < 0)
                         log_error_errno(r, "check-config: cannot read '%s': %m", argv[i]);
+                if (r < 0) {
                         unreadable = true;
                         continue;
                 }

@@ -42,6 +42,12 @@ void gen_left_out(FILE *o, const char *indent, const struct plan_item *it);
 /* ---- Nix syntax ---- */
 /* "..." string with \\ \" \n \t \r and ${ escaped. Caller frees. */
 char *gen_nix_str(const char *s);
+/* 'single-quoted' for POSIX sh; round-trips any string. */
+char *gen_sh_quote(const char *s);
+/* "value" for a udev rule, or NULL when s cannot be written in one. */
+char *gen_udev_value(const char *s);
+/* s with control bytes as '?': for comments. */
+char *gen_one_line(const char *s);
 /* Text for inside ''...'': '' → ''' and ${ → ''${. Caller frees. */
 char *gen_nix_indented(const char *s);
 /* An attribute name: bare when an identifier, else quoted ("vm.swappiness"). */

@@ -250,21 +250,28 @@ static size_t script_lines(const struct gen_ctx *g, FILE *o) {
                         rel = xasprintf("fs/btrfs/%s/bdi/read_ahead_kb", m->uuid);
                         path = sysroot_display_path(SR_SYS, rel);
                         fprintf(o, I3 "# btrfs reads ahead through its own BDI, not the disk's (%s)\n", mp);
-                        fprintf(o, I3 "echo %s > %s\n", it->target, path);
+                        {
+                                _cleanup_free_ char *qv = gen_sh_quote(it->target), *qp = gen_sh_quote(path);
+                                fprintf(o, I3 "echo %s > %s\n", qv, qp);
+                        }
                         n++;
                 } else if ((rest = startswith(it->knob, "attr:")) && strstr(rest, ":nocow")) {
                         _cleanup_free_ char *dir = xstrndup(rest, (size_t) (strrchr(rest, ':') - rest));
-                        _cleanup_free_ char *q = NULL;
+                        _cleanup_free_ char *q = NULL, *c = NULL;
                         if (!streq(it->target, "on"))
                                 continue;
-                        q = xasprintf("'%s'", dir); /* dirs from the profile: absolute, no quotes (planner) */
-                        fprintf(o, I3 "# no-COW for new files in %s: chattr +C only takes on an empty directory\n", dir);
+                        /* Profile values in a root script: one quoting function. */
+                        q = gen_sh_quote(dir);
+                        c = gen_one_line(dir);
+                        fprintf(o, I3 "# no-COW for new files in %s: chattr +C only takes on an empty directory\n", c);
                         fprintf(o, I3 "if [ -d %s ] && [ -z \"$(ls -A %s)\" ]; then chattr +C %s; fi\n", q, q, q);
                         n++;
                 } else if ((rest = startswith(it->knob, "prop:")) && strstr(rest, ":compression")) {
                         _cleanup_free_ char *dir = xstrndup(rest, (size_t) (strrchr(rest, ':') - rest));
-                        fprintf(o, I3 "# compression property for new files in %s (the level comes from the mount)\n", dir);
-                        fprintf(o, I3 "btrfs property set '%s' compression '%s'\n", dir, it->target);
+                        _cleanup_free_ char *qd = gen_sh_quote(dir), *qv = gen_sh_quote(it->target);
+                        _cleanup_free_ char *c = gen_one_line(dir);
+                        fprintf(o, I3 "# compression property for new files in %s (the level comes from the mount)\n", c);
+                        fprintf(o, I3 "btrfs property set %s compression %s\n", qd, qv);
                         n++;
                 }
         }

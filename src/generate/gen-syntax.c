@@ -4,6 +4,7 @@
  * only places where generated text quotes values, so they are unit-tested.
  */
 #include <ctype.h>
+#include <string.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -119,4 +120,45 @@ const char *gen_disko_size(char buf[static 32], uint64_t bytes) {
         else
                 snprintf(buf, 32, "%" PRIu64 "K", (bytes + 1023) >> 10);
         return buf;
+}
+
+/* POSIX shell, single quotes: nothing is special inside them but the
+ * quote itself, which is written '\'' (close, escaped quote, reopen).
+ * sh gives back s exactly, whatever bytes it holds (fuzz-genquote). */
+char *gen_sh_quote(const char *s) {
+        char *out = xmalloc(strlen(s) * 4 + 3), *o = out;
+
+        *o++ = '\'';
+        for (; *s; s++) {
+                if (*s == '\'') {
+                        memcpy(o, "'\\''", 4);
+                        o += 4;
+                } else
+                        *o++ = *s;
+        }
+        *o++ = '\'';
+        *o = '\0';
+        return out;
+}
+
+/* udev rule values: udev's "..." has no escape for '"' and rules are one
+ * line, so a value is written only when every byte is one a kernel name
+ * or an attribute value here can hold; NULL otherwise (left out). */
+char *gen_udev_value(const char *s) {
+        if (!s || !*s || strlen(s) > 255)
+                return NULL;
+        for (const char *p = s; *p; p++)
+                if (!isalnum((unsigned char) *p) && !strchr("_-.:+@/=,[] ", *p))
+                        return NULL;
+        return xasprintf("\"%s\"", s);
+}
+
+/* Text for a one-line comment: control bytes (a newline would end the
+ * comment and start a rule or a command) become '?'. */
+char *gen_one_line(const char *s) {
+        char *out = xstrdup(s ? s : "");
+        for (unsigned char *p = (unsigned char *) out; *p; p++)
+                if (*p < 0x20 || *p == 0x7f)
+                        *p = '?';
+        return out;
 }

@@ -42,6 +42,11 @@ int gen_emit_sysctl(const struct gen_ctx *g, FILE *o) {
                         gen_left_out(o, "", it);
                         continue;
                 }
+                if (strpbrk(it->target, "\r\n")) {
+                        gen_commentf(o, "", "left out: %s: its value has a line break, and sysctl.d takes one line "
+                                     "per setting (the rest would be read as another setting)", key);
+                        continue;
+                }
                 twin = twin_of(key);
                 if (twin && strv_contains(written, twin)) {
                         gen_commentf(o, "", "left out: %s = %s: %s is set above, and writing one of the pair "

@@ -25,18 +25,21 @@ char *gen_udev_rule(const struct gen_ctx *g, const struct disk_facts *d) {
                 { "read_ahead_kb", "queue/read_ahead_kb" },
                 { "nomerges", "queue/nomerges" },
         };
+        _cleanup_free_ char *name = gen_udev_value(d->name);
         char *rule = NULL;
         bool any = false;
 
-        rule = xasprintf("ACTION==\"add|change\", SUBSYSTEM==\"block\", ENV{DEVTYPE}==\"disk\", KERNEL==\"%s\"",
-                         d->name);
+        if (!name)
+                return NULL; /* a name udev's syntax cannot hold is no disk of ours */
+        rule = xasprintf("ACTION==\"add|change\", SUBSYSTEM==\"block\", ENV{DEVTYPE}==\"disk\", KERNEL==%s", name);
         for (size_t i = 0; i < ELEMENTSOF(attrs); i++) {
                 _cleanup_free_ char *knob = xasprintf("block:%s:%s", d->name, attrs[i].knob);
                 const struct plan_item *it = gen_item(g, knob);
+                _cleanup_free_ char *v = NULL;
                 char *n;
-                if (!gen_item_usable(it))
+                if (!gen_item_usable(it) || !(v = gen_udev_value(it->target)))
                         continue;
-                n = xasprintf("%s, ATTR{%s}=\"%s\"", rule, attrs[i].attr, it->target);
+                n = xasprintf("%s, ATTR{%s}=%s", rule, attrs[i].attr, v);
                 free(rule);
                 rule = n;
                 any = true;
@@ -60,10 +63,12 @@ int gen_emit_udev(const struct gen_ctx *g, FILE *o) {
         for (size_t i = 0; i < g->f->n_disks; i++) {
                 const struct disk_facts *d = &g->f->disks[i];
                 _cleanup_free_ char *rule = gen_udev_rule(g, d);
+                _cleanup_free_ char *cn = NULL, *cm = NULL;
                 if (!rule)
                         continue;
-                fprintf(o, "\n# %s: %s, %s\n%s\n", d->name, transport_to_string(d->transport),
-                        d->model ? d->model : "model unknown", rule);
+                cn = gen_one_line(d->name);
+                cm = gen_one_line(d->model ? d->model : "model unknown");
+                fprintf(o, "\n# %s: %s, %s\n%s\n", cn, transport_to_string(d->transport), cm, rule);
                 n++;
         }
         if (n == 0)

@@ -97,12 +97,54 @@ static void test_disko_size(void **state) {
                 assert_string_equal(gen_disko_size(buf, cases[i].in), cases[i].want);
 }
 
+static void test_sh_quote(void **state) {
+        static const struct {
+                const char *in, *out;
+        } cases[] = {
+                { "", "''" },
+                { "/var/log", "'/var/log'" },
+                { "a'b", "'a'\\''b'" },
+                { "zstd'$(touch${IFS}/tmp/x)'", "'zstd'\\''$(touch${IFS}/tmp/x)'\\'''" },
+                { "a\nb", "'a\nb'" },
+        };
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                char *got = gen_sh_quote(cases[i].in);
+                assert_string_equal(got, cases[i].out);
+                free(got);
+        }
+}
+
+static void test_udev_value(void **state) {
+        static const char *const ok[] = { "sda", "nvme0n1", "mq-deadline", "4096", "dm-0", "[none] mq-deadline" };
+        static const char *const refused[] = { "sdq\", RUN+=\"x", "a\nb", "", "a\\b", "x$y", "a'b" };
+        (void) state;
+        for (size_t i = 0; i < ELEMENTSOF(ok); i++) {
+                char *got = gen_udev_value(ok[i]), *want = xasprintf("\"%s\"", ok[i]);
+                assert_string_equal(got, want);
+                free(got);
+                free(want);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(refused); i++)
+                assert_null(gen_udev_value(refused[i]));
+}
+
+static void test_one_line(void **state) {
+        char *got = gen_one_line("a\nRUN+=\"x\"\r\t");
+        (void) state;
+        assert_string_equal(got, "a?RUN+=\"x\"??");
+        free(got);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_nix_str),
                 cmocka_unit_test(test_nix_indented),
                 cmocka_unit_test(test_nix_attr_value),
                 cmocka_unit_test(test_disko_size),
+                cmocka_unit_test(test_sh_quote),
+                cmocka_unit_test(test_udev_value),
+                cmocka_unit_test(test_one_line),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 
 #include "apply/journal.h"
 #include "log.h"
+#include "output/atomic.h"
 #include "util.h"
 
 int cmd_load(struct cmd_ctx *ctx, const char *profile_name, bool want_plan, struct loaded *ret) {
@@ -130,4 +131,41 @@ int cmd_lock_state(int dir_fd, const char *state_dir, bool no_wait, int *ret_loc
         }
         *ret_lock_fd = lfd;
         return EXIT_OK;
+}
+
+FILE *cmd_output_open(struct cmd_output *o, const char *path) {
+        *o = (struct cmd_output) { .path = path };
+        if (!path)
+                return o->f = stdout;
+        o->f = open_memstream(&o->buf, &o->len);
+        if (!o->f)
+                abort();
+        return o->f;
+}
+
+int cmd_output_close(struct cmd_output *o, const char *verb) {
+        _cleanup_free_ char *why = NULL, *buf = NULL;
+        const char *path = o->path;
+        size_t len;
+        int r;
+
+        if (!path)
+                return EXIT_OK; /* stdout: checked by main at exit */
+        r = fclose(o->f);
+        buf = o->buf;
+        len = o->len;
+        *o = (struct cmd_output) {};
+        if (r != 0) {
+                log_error_errno(ENOMEM, "%s: cannot buffer output: %m", verb);
+                return EXIT_UNKNOWN;
+        }
+        r = output_write_file(path, buf, len, &why);
+        if (r >= 0)
+                return EXIT_OK;
+        if (why)
+                log_error("%s: cannot write '%s': %s", verb, path, why);
+        else
+                log_error_errno(r, "%s: cannot write '%s': %m", verb, path);
+        /* Refused for what the path is: bad input. Failed to write: 3. */
+        return why || r == -EISDIR || r == -ENOENT || r == -ENOTDIR ? EXIT_USAGE : EXIT_UNKNOWN;
 }

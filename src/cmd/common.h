@@ -34,3 +34,17 @@ int cmd_lock_state(int dir_fd, const char *state_dir, bool no_wait, int *ret_loc
 
 /* Comma-separated list option ("--only sysctl,block") appended to *l. */
 void cmd_parse_list(const char *arg, char ***l);
+
+/* -o FILE of a verb (output/atomic.h has the rules). cmd_output_open()
+ * returns where to print: stdout when path is NULL, else a memory buffer
+ * that cmd_output_close() writes to path. Returns EXIT_OK, or the exit code
+ * having logged "VERB: cannot write 'FILE': why" (2 for a refused target,
+ * 3 for a failed write). */
+struct cmd_output {
+        const char *path;
+        char *buf;
+        size_t len;
+        FILE *f;
+};
+FILE *cmd_output_open(struct cmd_output *o, const char *path);
+int cmd_output_close(struct cmd_output *o, const char *verb);

@@ -2,14 +2,14 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "cmd/cmd.h"
+#include "cmd/common.h"
 #include "facts/facts.h"
 #include "log.h"
 #include "output/facts-render.h"
 #include "output/json.h"
 
 static void detect_help(void) {
-        printf("Usage: vpstune [--root DIR] [-v] detect [--json | --record-live]\n"
+        printf("Usage: vpstune [--root DIR] [-v] detect [--json | --record-live] [-o FILE]\n"
                "\n"
                "Reports what this machine really is: virtualization (VM and container\n"
                "layers apart), CPU and microarchitecture, memory, swap and zram, disks\n"
@@ -27,6 +27,9 @@ static void detect_help(void) {
                "                   hypervisor leaves, the filesystem identifiers blkid found)\n"
                "                   as the file " FACTS_LIVE_RECORD " that tests/capture-sysroot.sh\n"
                "                   puts in a capture, so --root CAPTURE decides the same\n"
+               "  -o, --output FILE\n"
+               "                   write to FILE atomically (see vpstune(8), OUTPUT FILES;\n"
+               "                   - is standard output)\n"
                "  -h, --help       this help\n");
 }
 
@@ -34,17 +37,24 @@ CMD(detect) {
         static const struct option opts[] = {
                 { "json", no_argument, NULL, 'j' },
                 { "record-live", no_argument, NULL, 'R' },
+                { "output", required_argument, NULL, 'o' },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
         _cleanup_(facts_freep) struct facts *f = NULL;
+        const char *output = NULL;
+        struct cmd_output out;
         bool json = false, record = false;
+        FILE *o;
         int c, r;
 
-        while ((c = cmd_getopt(argc, argv, "jh", opts)) != -1)
+        while ((c = cmd_getopt(argc, argv, "jo:h", opts)) != -1)
                 switch (c) {
                 case 'j':
                         json = true;
+                        break;
+                case 'o':
+                        output = optarg;
                         break;
                 case 'R':
                         record = true;
@@ -71,13 +81,17 @@ CMD(detect) {
                 log_error_errno(r, "detect: cannot gather facts from '%s': %m", ctx->root);
                 return exit_code_from_errno(r);
         }
+        o = cmd_output_open(&out, output);
         if (record)
-                r = facts_print_live_record(ctx->sr, f, stdout);
+                r = facts_print_live_record(ctx->sr, f, o);
         else if (json) {
-                struct json_object *o = facts_to_json(f);
-                r = json_print(o, stdout, 1);
-                json_object_put(o);
+                struct json_object *j = facts_to_json(f);
+                r = json_print(j, o, 1);
+                json_object_put(j);
         } else
-                r = facts_print_text(f, stdout, ctx->color, ctx->verbosity > 0);
+                r = facts_print_text(f, o, output ? false : ctx->color, ctx->verbosity > 0);
+        c = cmd_output_close(&out, "detect");
+        if (c != EXIT_OK)
+                return c;
         return r < 0 ? EXIT_UNKNOWN : EXIT_OK;
 }

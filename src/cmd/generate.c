@@ -42,9 +42,21 @@ static void generate_help(void) {
                "Exit status: 0 written; 2 usage or profile error; 3 cannot write.\n");
 }
 
-static int write_buffer(const char *path, const char *buf, size_t len) {
+/* One file of a directory we fill ourselves (systemd: one per unit). */
+static int write_unit(const char *path, const char *buf, size_t len) {
         int r = output_write_atomic(path, buf, len, 0644);
         if (r < 0)
+                log_error_errno(r, "generate: cannot write '%s': %m", path);
+        return r;
+}
+
+/* -o FILE: the rules of output_write_file() (symlinks, FIFOs, devices). */
+static int write_buffer(const char *path, const char *buf, size_t len) {
+        _cleanup_free_ char *why = NULL;
+        int r = output_write_file(path, buf, len, &why);
+        if (r < 0 && why)
+                log_error("generate: cannot write '%s': %s", path, why);
+        else if (r < 0)
                 log_error_errno(r, "generate: cannot write '%s': %m", path);
         return r;
 }
@@ -79,12 +91,20 @@ static int output(const struct gen_ctx *g, enum gen_target t, const char *path) 
         size_t len = 0;
         int r;
 
-        if (path && n > 1 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (path && n > 1) {
+                /* Several files (systemd's units) go into a directory, one
+                 * each: concatenated into one file they would be no unit. */
+                if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+                        log_error("generate: %s writes %zu files, -o needs an existing directory ('%s' %s)",
+                                  gen_target_to_string(t), n, path,
+                                  stat(path, &st) < 0 ? "does not exist" : "is not a directory");
+                        return -ENOTDIR;
+                }
                 for (size_t i = 0; i < n; i++) {
                         _cleanup_free_ char *f = xasprintf("%s/%s", path, files[i].name);
                         r = render(g, t, &files[i], &buf, &len);
                         if (r >= 0)
-                                r = write_buffer(f, buf, len);
+                                r = write_unit(f, buf, len);
                         free(buf);
                         if (r < 0)
                                 return r;
@@ -170,5 +190,9 @@ CMD(generate) {
         g.now = gen_now();
         r = output(&g, t, path);
         loaded_done(&l);
+        /* A target refused for what it is (a directory, a link others could
+         * have planted, no directory for systemd) is bad input. */
+        if (r == -ENOTDIR || r == -EISDIR || r == -EINVAL || r == -EPERM)
+                return EXIT_USAGE;
         return r < 0 ? EXIT_UNKNOWN : EXIT_OK;
 }

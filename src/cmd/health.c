@@ -9,7 +9,6 @@
 #include "cmd/common.h"
 #include "health/health.h"
 #include "log.h"
-#include "output/atomic.h"
 #include "output/health-render.h"
 #include "output/json.h"
 #include "output/stdout.h"
@@ -189,22 +188,15 @@ CMD(health) {
                 }
         }
 
-        if (output) {
-                char *buf = NULL;
-                size_t len = 0;
-                FILE *m = open_memstream(&buf, &len);
-                if (!m)
-                        abort();
-                r = render(&rep, fmt, only, m, false, verbose, &nagios);
-                fclose(m);
-                if (r >= 0) {
-                        r = output_write_atomic(output, buf, len, 0644);
-                        if (r < 0)
-                                log_error_errno(r, "health: cannot write '%s': %m", output);
-                }
-                free(buf);
-        } else
-                r = render(&rep, fmt, only, stdout, ctx->color, verbose, &nagios);
+        {
+                struct cmd_output out;
+                FILE *o = cmd_output_open(&out, output);
+                int w;
+                r = render(&rep, fmt, only, o, output ? false : ctx->color, verbose, &nagios);
+                w = cmd_output_close(&out, "health");
+                if (w != EXIT_OK && r >= 0)
+                        r = -EIO;
+        }
         if (r < 0)
                 code = EXIT_UNKNOWN;
         else if (fmt == FMT_NAGIOS)

@@ -9,7 +9,7 @@
 #include "util.h"
 
 static void profiles_help(void) {
-        printf("Usage: vpstune [--root DIR] profiles [--json]\n"
+        printf("Usage: vpstune [--root DIR] profiles [--json] [-o FILE]\n"
                "\n"
                "Lists the built-in profiles and those installed in\n"
                "/usr/lib/vpstune/profiles/NAME/ and /etc/vpstune/profiles/NAME/ (a later\n"
@@ -17,24 +17,32 @@ static void profiles_help(void) {
                "can also be given by path: vpstune -p /usr/lib/tuned/virtual-guest/tuned.conf plan\n"
                "\n"
                "  -j, --json   machine-readable output\n"
+               "  -o, --output FILE  write to FILE atomically (- is standard output)\n"
                "  -h, --help   this help\n");
 }
 
 CMD(profiles) {
         static const struct option opts[] = {
                 { "json", no_argument, NULL, 'j' },
+                { "output", required_argument, NULL, 'o' },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
         struct profile_info *l = NULL;
         size_t n = 0;
+        const char *output = NULL;
+        struct cmd_output out;
         bool json = false;
+        FILE *f;
         int c, r;
 
-        while ((c = cmd_getopt(argc, argv, "jh", opts)) != -1)
+        while ((c = cmd_getopt(argc, argv, "jo:h", opts)) != -1)
                 switch (c) {
                 case 'j':
                         json = true;
+                        break;
+                case 'o':
+                        output = optarg;
                         break;
                 case 'h':
                         profiles_help();
@@ -42,11 +50,16 @@ CMD(profiles) {
                 default:
                         return EXIT_USAGE;
                 }
+        if (optind < argc) {
+                log_error("profiles: unexpected argument '%s' (try 'vpstune profiles --help')", argv[optind]);
+                return EXIT_USAGE;
+        }
         r = profile_list(ctx->sr, &l, &n);
         if (r < 0) {
                 log_error_errno(r, "profiles: cannot list profiles: %m");
                 return exit_code_from_errno(r);
         }
+        f = cmd_output_open(&out, output);
         if (json) {
                 struct json_object *o = json_doc_new(1);
                 struct json_object *a = json_object_new_array();
@@ -62,7 +75,7 @@ CMD(profiles) {
                         json_object_array_add(a, e);
                 }
                 json_object_object_add(o, "profiles", a);
-                r = json_print(o, stdout, 1);
+                r = json_print(o, f, 1);
                 json_object_put(o);
         } else {
                 _cleanup_(table_freep) struct table *t = table_new(3);
@@ -77,8 +90,11 @@ CMD(profiles) {
                         const char *cells[] = { name, profile_origin_to_string(l[i].origin), sum };
                         table_add_row(t, cells);
                 }
-                r = table_print(t, stdout, ctx->color, true);
+                r = table_print(t, f, output ? false : ctx->color, true);
         }
         profile_info_free_many(l, n);
+        c = cmd_output_close(&out, "profiles");
+        if (c != EXIT_OK)
+                return c;
         return r < 0 ? EXIT_UNKNOWN : EXIT_OK;
 }

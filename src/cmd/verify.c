@@ -6,7 +6,6 @@
 
 #include "cmd/common.h"
 #include "log.h"
-#include "output/atomic.h"
 #include "output/json.h"
 #include "output/plan-render.h"
 #include "util.h"
@@ -110,25 +109,17 @@ CMD(verify) {
         if (r != EXIT_OK)
                 return fmt == FMT_NAGIOS ? 3 : r;
 
-        if (output) {
-                char *buf = NULL;
-                size_t len = 0;
-                FILE *m = open_memstream(&buf, &len);
-                if (!m)
-                        abort();
-                r = render(l.plan, fmt, m, false, &nagios);
-                fclose(m);
-                if (r >= 0) {
-                        r = output_write_atomic(output, buf, len, 0644);
-                        if (r < 0)
-                                log_error_errno(r, "verify: cannot write '%s': %m", output);
-                }
-                free(buf);
-        } else
-                r = render(l.plan, fmt, stdout, ctx->color, &nagios);
+        {
+                struct cmd_output out;
+                FILE *o = cmd_output_open(&out, output);
+                r = render(l.plan, fmt, o, output ? false : ctx->color, &nagios);
+                code = cmd_output_close(&out, "verify");
+        }
 
         plan_summarize(l.plan, &s);
         loaded_done(&l);
+        if (code != EXIT_OK)
+                return code;
         if (r < 0)
                 return EXIT_UNKNOWN;
         if (fmt == FMT_NAGIOS)

@@ -112,14 +112,6 @@ static int expand_static(struct expand_ctx *c, const char *in, bool use_vars, ch
 
 /* ---- functions ---- */
 
-struct fcall {
-        struct expand_ctx *c;
-        char **args;
-        size_t n;
-        char *result;      /* NULL: leave the call as written (TuneD's None) */
-        char *error;
-};
-
 static int f_virt_check(struct fcall *f) {
         const struct facts *facts = f->c->env ? f->c->env->facts : NULL;
         bool vm = facts && facts->virt.vm && !streq(facts->virt.vm, "none");
@@ -257,13 +249,24 @@ static const struct {
         { "kb2s", 1, 1, f_kb2s },
         { "s2kb", 1, 1, f_s2kb },
         { "calc", 1, 1, f_calc }, /* vpstune */
+        /* functions-cpu.c */
+        { "cpulist_unpack", 0, 0, profile_f_cpulist_unpack },
+        { "cpulist_pack", 0, 0, profile_f_cpulist_pack },
+        { "cpulist_invert", 0, 0, profile_f_cpulist_invert },
+        { "cpulist_online", 0, 0, profile_f_cpulist_online },
+        { "cpulist_present", 0, 0, profile_f_cpulist_present },
+        { "cpulist2devs", 0, 0, profile_f_cpulist2devs },
+        { "cpulist2hex", 0, 0, profile_f_cpulist2hex },
+        { "cpulist2hex_invert", 0, 0, profile_f_cpulist2hex_invert },
+        { "hex2cpulist", 1, 1, profile_f_hex2cpulist },
+        { "calc_isolated_cores", 1, 0, profile_f_calc_isolated_cores },
+        { "package2cpus", 0, 0, profile_f_package2cpus },
+        { "check_net_queue_count", 1, 1, profile_f_check_net_queue_count },
 };
 
 /* TuneD 2.20+ functions vpstune does not evaluate. */
 static const char *const tuned_only_functions[] = {
-        "calc_isolated_cores", "check_net_queue_count", "cpulist2devs", "cpulist2hex",
-        "cpulist2hex_invert", "cpulist_invert", "cpulist_online", "cpulist_pack",
-        "cpulist_present", "cpulist_unpack", "hex2cpulist", "package2cpus", "package2uncores",
+        "package2uncores",
         "lscpu_check", "intel_recommended_pstate", "uncore_list",
 };
 

@@ -61,6 +61,35 @@ struct expand_ctx {
         char *cpuinfo;      /* cached cpuinfo text */
         bool cpuinfo_read;
 };
+/* One ${f:name:args} call: args as split, result NULL to leave the call as
+ * written (TuneD's None), error set with a negative return. */
+struct fcall {
+        struct expand_ctx *c;
+        char **args;
+        size_t n;
+        char *result;
+        char *error;
+};
+
+/* ---- functions-cpu.c: TuneD's CPU-list functions ---- */
+/* Highest CPU number a list may name (the kernel's NR_CPUS is at most 8192). */
+#define PROFILE_CPU_MAX 65535
+/* cpulist_unpack() into a bitmap of (PROFILE_CPU_MAX / 8 + 1) bytes;
+ * -ERANGE for a CPU number out of range. */
+int profile_cpulist_unpack(const char *in, uint8_t *bits, size_t n_bytes);
+int profile_f_cpulist_unpack(struct fcall *f);
+int profile_f_cpulist_pack(struct fcall *f);
+int profile_f_cpulist_invert(struct fcall *f);
+int profile_f_cpulist_online(struct fcall *f);
+int profile_f_cpulist_present(struct fcall *f);
+int profile_f_cpulist2devs(struct fcall *f);
+int profile_f_cpulist2hex(struct fcall *f);
+int profile_f_cpulist2hex_invert(struct fcall *f);
+int profile_f_hex2cpulist(struct fcall *f);
+int profile_f_calc_isolated_cores(struct fcall *f);
+int profile_f_package2cpus(struct fcall *f);
+int profile_f_check_net_queue_count(struct fcall *f);
+
 /* Return 0 with *ret; -ENOSYS: the value uses a TuneD function vpstune does
  * not implement (directly or through a variable); -ENOTSUP: unknown or
  * refused function, bad arguments; -EINVAL: failed assertion; -E2BIG: too

@@ -35,10 +35,13 @@
  *    ${i:PROFILE_NAME} are replaced per file when it is read.
  *  - ${f:name:arg:...} functions ("\:" escapes a colon): virt_check,
  *    cpuinfo_check, regex_search_ternary, strip, assertion,
- *    assertion_non_equal, kb2s, s2kb and vpstune's calc:EXPR (an expression
- *    as for profile_expr_eval, with ram and cpus of env->facts). exec is
- *    refused (vpstune never runs commands from profiles). TuneD functions
- *    vpstune does not implement (cpulist_*, ...) leave the value that uses
+ *    assertion_non_equal, kb2s, s2kb, the CPU-list functions of
+ *    functions-cpu.c (cpulist_*, cpulist2hex, hex2cpulist,
+ *    calc_isolated_cores, package2cpus, check_net_queue_count; from
+ *    env->sr and env->facts) and vpstune's calc:EXPR (an expression as for
+ *    profile_expr_eval, with ram and cpus of env->facts). exec is refused
+ *    (vpstune never runs commands from profiles). TuneD functions vpstune
+ *    does not implement (package2uncores, ...) leave the value that uses
  *    them unusable: profile_entry.error is set and a warning added, the load
  *    succeeds. exec, unknown functions and wrong argument counts fail the
  *    load (FILE:LINE). Both are lazy for [variables]: a variable that needs
@@ -70,7 +73,7 @@ struct profile_entry {
         char *file;       /* "FILE" of the line that set it ("builtin:vps-dev" for built-ins) */
         unsigned line;
         /* NULL, or why the value cannot be used: it needs a TuneD function
-         * vpstune does not implement (cpulist_*, calc_isolated_cores...);
+         * vpstune does not implement (package2uncores, lscpu_check...);
          * value is then the raw text. The planner reports such an item as
          * unsupported; the rest of the profile is fine. */
         char *error;

@@ -251,19 +251,19 @@ static void test_units(void **state) {
 /* TuneD functions vpstune lacks: that value is unusable, the profile loads */
 static void test_unimplemented_function(void **state) {
         (void) state;
-        struct profile *p = parse("[variables]\nc=${f:cpulist_unpack:1-3}\nm=${f:cpulist2hex:${c}}\n"
+        struct profile *p = parse("[variables]\nc=${f:package2uncores:1-3}\nm=${f:cpulist2hex:${c}}\n"
                                   "[sysfs]\n/sys/x=${m}\n/sys/y=1\n"
-                                  "[sysctl]\nz=${f:cpulist_online:0}\n",
+                                  "[sysctl]\nz=${f:uncore_list:0}\n",
                                   &env_kvm);
         const struct profile_entry *e = profile_unit_get_entry(profile_find_unit(p, "sysfs"), "/sys/x");
         assert_string_equal(e->value, "${m}");
         assert_non_null(e->error);
         assert_non_null(strstr(e->error, "cannot be computed: variable 'm' (t.conf:3): variable 'c' (t.conf:2): "
-                                         "TuneD function 'cpulist_unpack' is not supported by vpstune"));
+                                         "TuneD function 'package2uncores' is not supported by vpstune"));
         assert_null(profile_unit_get_entry(profile_find_unit(p, "sysfs"), "/sys/y")->error);
         e = profile_unit_get_entry(profile_find_unit(p, "sysctl"), "z");
-        assert_non_null(strstr(e->error, "'cpulist_online'"));
-        assert_true(has_warning(p, "t.conf:8: [sysctl] z=${f:cpulist_online:0}: TuneD function 'cpulist_online' is "
+        assert_non_null(strstr(e->error, "'uncore_list'"));
+        assert_true(has_warning(p, "t.conf:8: [sysctl] z=${f:uncore_list:0}: TuneD function 'uncore_list' is "
                                    "not supported by vpstune, ignored"));
         profile_free(p);
 }

@@ -142,9 +142,10 @@ static int do_list(struct cmd_ctx *ctx, const struct sopts *o) {
                 snap_layout_done(&l);
                 return log_error_errno(r, "snapshot: state directory '%s' is unusable: %m", sd), EXIT_UNKNOWN;
         }
-        if (fd >= 0) {
+        {
                 r = load_all(ctx, fd, &l, o->names, &a, &n);
-                close(fd);
+                if (fd >= 0)
+                        close(fd);
                 if (r < 0) {
                         snap_layout_done(&l);
                         return log_error_errno(r, "snapshot: cannot list '%s': %m", sd), EXIT_UNKNOWN;
@@ -335,6 +336,52 @@ static int do_create(struct cmd_ctx *ctx, const struct sopts *o, int state_fd, c
         return code;
 }
 
+static int do_restore(struct cmd_ctx *ctx, const struct sopts *o, int state_fd, const struct snap_layout *l) {
+        struct snap_restore_plan p = {};
+        enum snap_restore_result res = RESTORE_DRY_RUN;
+        int r = snap_restore(ctx->sr, state_fd, l, o->id, o->dry_run, o->force, &p, &res);
+
+        if (r == -ENOENT)
+                return log_error("snapshot: no snapshot '%s' (see 'vpstune snapshot --list')", o->id), EXIT_USAGE;
+        if (r == -ENXIO)
+                return log_error("snapshot: the source of '%s' is not a subvolume mounted by path here", o->id),
+                       EXIT_USAGE;
+        if (r == -EBUSY)
+                return log_error("snapshot: an interrupted restore is pending: run 'vpstune snapshot --recover' "
+                                 "first"), EXIT_UNKNOWN;
+        if (r < 0)
+                return log_error_errno(r, "snapshot: cannot restore '%s': %m (see 'vpstune snapshot --recover')",
+                                       o->id), EXIT_UNKNOWN;
+        if (res == RESTORE_DRY_RUN) {
+                printf("dry run%s: restore of %s from %s would\n", p.is_root && !o->dry_run ?
+                       " (/ is restored only with --force)" : "", p.mountpoint, p.snapshot);
+                for (char **s = p.steps; s && *s; s++)
+                        printf("  %s\n", *s);
+        } else if (res == RESTORE_DONE)
+                printf("restored %s from %s; the old subvolume is kept as %s\n", p.mountpoint, p.snapshot,
+                       p.rollback_name);
+        else
+                printf("restore of %s from %s scheduled for the next boot (%s); until then the old subvolume, "
+                       "now named %s, stays mounted; 'vpstune snapshot --recover' switches when it is idle\n",
+                       p.mountpoint, p.snapshot, p.is_root ? "/ cannot be unmounted" : "busy", p.rollback_name);
+        snap_restore_plan_done(&p);
+        return EXIT_OK;
+}
+
+static int do_recover(struct cmd_ctx *ctx, int state_fd, const struct snap_layout *l) {
+        const char *what = "none";
+        int r = snap_recover(ctx->sr, state_fd, l, &what);
+        if (r < 0)
+                return log_error_errno(r, "snapshot: cannot recover the interrupted restore: %m"), EXIT_UNKNOWN;
+        if (streq(what, "none"))
+                printf("no interrupted restore\n");
+        else if (streq(what, "scheduled"))
+                printf("restore finished on disk; the mount switches at the next boot (still busy)\n");
+        else
+                printf("interrupted restore %s\n", what);
+        return EXIT_OK;
+}
+
 static int parse_opts(int argc, char **argv, struct sopts *o) {
         static const struct option opts[] = {
                 { "pre", required_argument, NULL, OPT_PRE },
@@ -457,14 +504,9 @@ CMD(snapshot) {
                 return log_error_errno(r, "snapshot: cannot read the mounts: %m"), EXIT_UNKNOWN;
         }
         r = open_state(ctx, !o.dry_run, &sd, &fd);
-        if (r == -ENOENT && o.dry_run) {
-                /* nothing recorded yet: an empty state is the truth */
-                code = EXIT_OK;
-                if (o.mode == M_PRUNE)
-                        printf("no snapshots\n");
-                goto out;
-        }
-        if (r < 0) {
+        if (r == -ENOENT && o.dry_run)
+                fd = -1; /* nothing recorded yet: no sidecars, what is on disk still counts */
+        else if (r < 0) {
                 log_error_errno(r, "snapshot: state directory '%s' is unusable: %m", sd);
                 code = EXIT_UNKNOWN;
                 goto out;
@@ -474,11 +516,8 @@ CMD(snapshot) {
         switch (o.mode) {
         case M_PRUNE: code = do_prune(ctx, &o, fd, &l); break;
         case M_DELETE: code = do_delete(ctx, &o, fd, &l); break;
-        case M_RESTORE:
-        case M_RECOVER:
-                log_error("snapshot: --restore and --recover are not implemented yet in this version");
-                code = EXIT_USAGE;
-                break;
+        case M_RESTORE: code = do_restore(ctx, &o, fd, &l); break;
+        case M_RECOVER: code = do_recover(ctx, fd, &l); break;
         default: code = do_create(ctx, &o, fd, &l, o.names); break;
         }
 out:

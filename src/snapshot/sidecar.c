@@ -165,6 +165,8 @@ char *snap_sidecar_format(const struct snap_info *s) {
 
 static int sidecar_dir(int state_fd, bool create, int *ret) {
         int fd;
+        if (state_fd < 0)
+                return -ENOENT; /* no state directory yet: no sidecars */
         if (create && mkdirat(state_fd, SNAPSHOT_SIDECAR_DIR, 0700) < 0 && errno != EEXIST)
                 return -errno;
         fd = openat(state_fd, SNAPSHOT_SIDECAR_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);

@@ -222,6 +222,11 @@ int snap_open_top(const struct snap_fs *fs, int *ret_fd) {
         close(fsfd);
         if (mfd < 0)
                 return -errno;
-        *ret_fd = mfd;
+        /* fsmount gives an O_PATH-like fd: ioctls need a real open of it */
+        fsfd = openat(mfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        close(mfd);
+        if (fsfd < 0)
+                return -errno;
+        *ret_fd = fsfd;
         return 0;
 }

@@ -113,6 +113,16 @@ test_expect_success 'without root: changes refused (exit 3), nothing made' '
 	on_disk >now && test_cmp before now
 '
 
+test_expect_success 'below 15% free the oldest unpinned go; below 5% no new snapshot (exit 3)' '
+	avail=$(df -B1 --output=avail "$MNT" | tail -1) && size=$(df -B1 --output=size "$MNT" | tail -1) &&
+	fallocate -l $((avail - size / 50)) "$MNT/fill" && sync &&
+	test_expect_code 3 vs @home >out 2>err && grep -q "free on filesystem .* (less than 5%): no new snapshot" err &&
+	grep -q "^deleted @home.20251201T1200 (space guard: less than 15% free)" out &&
+	on_disk >now && ! grep -q "^@home.20251201T1200\$" now && grep -q "^@home.20251201T1205\$" now &&
+	! grep -q "^@home.2026" now &&
+	rm -f "$MNT/fill" && sync
+'
+
 test_expect_success 'quotas are still off; the top level is not left mounted' '
 	quotas_off && test "$(mounts_of_loop)" = 2
 '

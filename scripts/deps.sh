@@ -8,10 +8,12 @@ build="meson ninja-build gcc pkg-config libmount-dev libblkid-dev libjson-c-dev
 libzstd-dev libbtrfsutil-dev libcmocka-dev"
 check="$build clang libclang-rt-14-dev util-linux btrfs-progs e2fsprogs kmod
 python3 jq fio tuned nix-bin podman systemd systemd-zram-generator procps
-iproute2 git groff-base time btrbk prometheus prometheus-node-exporter btrfs-compsize
-debhelper dpkg-dev lintian man-db bash-completion"
+iproute2 git groff-base time btrbk btrfs-compsize"
 # the virtualization peers of tests/cli/t0110-detect-virt.sh (lscpu is util-linux)
 check="$check virt-what"
+# fleet and packaging: the Debian package, Prometheus, node_exporter (t0800, t0810, t5000)
+check="$check debhelper dpkg-dev lintian man-db bash-completion prometheus
+prometheus-node-exporter curl python3-yaml"
 
 want=$build
 [ "${1:-build}" = check ] && want=$check

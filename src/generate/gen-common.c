@@ -29,6 +29,8 @@ static const struct gen_file files_systemd[] = {
 static const struct gen_file files_btrbk[] = { { "btrbk.conf", gen_emit_btrbk } };
 static const struct gen_file files_tuned[] = { { "tuned.conf", gen_emit_tuned } };
 static const struct gen_file files_tmpfiles[] = { { "60-vpstune.conf", gen_emit_tmpfiles } };
+static const struct gen_file files_prometheus_rules[] = { { "vpstune.rules.yml", gen_emit_prometheus_rules } };
+static const struct gen_file files_grafana[] = { { "vpstune-dashboard.json", gen_emit_grafana } };
 
 static const struct {
         const char *name;
@@ -49,6 +51,8 @@ static const struct {
         T(GEN_BTRBK, "btrbk", "/etc/btrbk/btrbk.conf: snapshots of the mounted subvolumes", files_btrbk),
         T(GEN_TUNED, "tuned", "the profile as a TuneD profile (tuned.conf)", files_tuned),
         T(GEN_TMPFILES, "tmpfiles", "/etc/tmpfiles.d/60-vpstune.conf: sysfs settings (THP, KSM, [sysfs]) at boot", files_tmpfiles),
+        T(GEN_PROMETHEUS_RULES, "prometheus-rules", "Prometheus alerting rules: drift, health, scrub, stale textfiles, btrfs errors, memory stall", files_prometheus_rules),
+        T(GEN_GRAFANA, "grafana", "a Grafana dashboard (JSON) of the verify, health, zram and bench series", files_grafana),
 #undef T
 };
 

@@ -111,6 +111,8 @@ int gen_emit_tmpfiles(const struct gen_ctx *g, FILE *o);
  * persists through tmpfiles, or NULL (with *ret_why) when it has none.
  * Shared by tmpfiles and nixos (systemd.tmpfiles.rules). Caller frees. */
 char *gen_tmpfiles_line(const struct gen_ctx *g, const struct plan_item *it, const char **ret_why);
+int gen_emit_prometheus_rules(const struct gen_ctx *g, FILE *o);
+int gen_emit_grafana(const struct gen_ctx *g, FILE *o);
 
 /* Shared between nixos and udev: the rule line for one disk, NULL when the
  * plan has nothing usable for it. Caller frees. */

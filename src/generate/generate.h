@@ -41,6 +41,8 @@ enum gen_target {
         GEN_BTRBK,
         GEN_TUNED,
         GEN_TMPFILES,
+        GEN_PROMETHEUS_RULES,
+        GEN_GRAFANA,
         _GEN_TARGET_MAX,
 };
 
@@ -59,7 +61,9 @@ struct gen_ctx {
 
 /* Where "meson install" put the binary (-Dprefix, -Dsbindir). */
 #define GEN_DEFAULT_EXEC_PATH VPSTUNE_SBIN_PATH
-#define GEN_DEFAULT_PROM_PATH "/var/lib/node_exporter/textfile_collector/vpstune.prom"
+/* Debian's prometheus-node-exporter reads --collector.textfile.directory=
+ * /var/lib/prometheus/node-exporter (its /etc/default/prometheus-node-exporter). */
+#define GEN_DEFAULT_PROM_PATH "/var/lib/prometheus/node-exporter/vpstune.prom"
 
 /* One output file of a target: systemd has three, the others one. */
 struct gen_file {

@@ -7,7 +7,9 @@
 #include "output/plan-render.h"
 
 #include <stdio.h>
+#include <time.h>
 
+#include "config.h"
 #include "output/json.h"
 #include "output/table.h"
 #include "util.h"
@@ -165,6 +167,23 @@ int plan_print_prometheus(const struct plan *p, FILE *o, const char *prefix) {
         fprintf(o, "# TYPE %s_items gauge\n", prefix);
         for (int i = 0; i < _ITEM_STATUS_MAX; i++)
                 fprintf(o, "%s_items{status=\"%s\"} %u\n", prefix, item_status_to_string(i), s.count[i]);
+        /* What the fleet's alert rules key on (generate prometheus-rules):
+         * the run worked, when it ran, and which version and profile wrote
+         * the file. Values, not labels that come and go. */
+        fprintf(o, "# HELP %s_verify_success Whether the last verify run could evaluate the profile (1) or not (0).\n"
+                   "# TYPE %s_verify_success gauge\n"
+                   "%s_verify_success 1\n",
+                prefix, prefix, prefix);
+        fprintf(o, "# HELP %s_verify_last_run_timestamp_seconds When verify last wrote this file.\n"
+                   "# TYPE %s_verify_last_run_timestamp_seconds gauge\n"
+                   "%s_verify_last_run_timestamp_seconds %lld\n",
+                prefix, prefix, prefix, (long long) time(NULL));
+        fprintf(o, "# HELP %s_info The vpstune version and profile that wrote this file.\n"
+                   "# TYPE %s_info gauge\n"
+                   "%s_info{version=\"%s\",profile=\"",
+                prefix, prefix, prefix, VPSTUNE_VERSION);
+        prom_label(o, p->profile);
+        fprintf(o, "\"} 1\n");
         return ferror(o) ? -5 : 0;
 }
 

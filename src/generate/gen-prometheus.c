@@ -39,7 +39,7 @@ static const struct alert alerts[] = {
           "vpstune verify could not run on {{ $labels.instance }}",
           "the last verify run failed (bad profile, unreadable state); its textfile says so instead of "
           "keeping stale values. Run vpstune verify by hand to see the error." },
-        { "VpstuneHealthCritical", "vpstune_health_check_status >= 2", "15m", "critical",
+        { "VpstuneHealthCritical", "vpstune_health_check_status == 2", "15m", "critical",
           "vpstune health: {{ $labels.check }} on {{ $labels.target }} is critical on {{ $labels.instance }}",
           "run vpstune health --only {{ $labels.check }} for the remedy." },
         { "VpstuneScrubOverdue",

@@ -19,7 +19,8 @@ test_expect_success 'generate prometheus-rules: promtool check rules loads every
 '
 
 # One test group per alert: instance "a" has series that must fire it,
-# instance "b" series that must not, and an earlier evaluation (before
+# instance "b" series that must not (for health: unknown, 3, is not
+# critical), and an earlier evaluation (before
 # "for:" has passed, or before the condition holds) expects nothing. The
 # expected annotations are the rule's own templates rendered for "a".
 test_expect_success 'promtool test rules: each alert fires for a, never for b' '
@@ -42,13 +43,13 @@ test_expect_success 'promtool test rules: each alert fires for a, never for b' '
 	                                 ("vpstune_verify_success{instance=\"b\"}", "1x180")],
 	                          ({"instance": "a"}, 0), "2h", "30m"),
 	  "VpstuneHealthCritical": ("1m", [("vpstune_health_check_status{check=\"btrfs.unallocated\",target=\"/\",instance=\"a\"}", "2x60"),
-	                                   ("vpstune_health_check_status{check=\"btrfs.unallocated\",target=\"/\",instance=\"b\"}", "1x60")],
+	                                   ("vpstune_health_check_status{check=\"btrfs.unallocated\",target=\"/\",instance=\"b\"}", "3x60")],
 	                            ({"check": "btrfs.unallocated", "target": "/", "instance": "a"}, 2), "30m", "10m"),
 	  # Old timestamps are negative (before the epoch of the test), so the test
 	  # needs only two hours of evaluations, not 36 days.
-	  "VpstuneScrubOverdue": ("1m", [("vpstune_btrfs_scrub_last_completion_timestamp_seconds{target=\"/\",instance=\"a\"}", "%dx180" % (-36 * D)),
-	                                 ("vpstune_btrfs_scrub_last_completion_timestamp_seconds{target=\"/\",instance=\"b\"}", "%dx180" % (-34 * D))],
-	                          ({"target": "/", "instance": "a"}, 36 * D + 2 * H), "2h", "30m"),
+	  "VpstuneScrubOverdue": ("1m", [("vpstune_btrfs_scrub_last_completion_timestamp_seconds{mountpoint=\"/\",instance=\"a\"}", "%dx180" % (-36 * D)),
+	                                 ("vpstune_btrfs_scrub_last_completion_timestamp_seconds{mountpoint=\"/\",instance=\"b\"}", "%dx180" % (-34 * D))],
+	                          ({"mountpoint": "/", "instance": "a"}, 36 * D + 2 * H), "2h", "30m"),
 	  "VpstuneTextfileStale": ("1m", [("vpstune_verify_last_run_timestamp_seconds{instance=\"a\"}", "%dx180" % (-3 * D)),
 	                                  ("vpstune_verify_last_run_timestamp_seconds{instance=\"b\"}", "0+60x180")],
 	                           ({"instance": "a"}, 3 * D + 2 * H), "2h", "30m"),
@@ -108,7 +109,9 @@ test_expect_success 'every vpstune_* series used is written by vpstune verify, h
 	vpstune --root "$SEED" generate grafana >dash.json &&
 	cat rules.yml dash.json | grep -o "vpstune_[a-z_]*" | grep -v "^vpstune_dashboard" | sort -u >used &&
 	{ vpstune --root "$SEED" verify --format prometheus >prom 2>/dev/null; true; } &&
-	{ vpstune --root "$SEED" health --format prometheus >>prom 2>/dev/null; true; } &&
+	for r in "$SEED" "$FIX"/health-*; do
+		{ vpstune --root "$r" health --format prometheus >>prom 2>/dev/null; true; }
+	done &&
 	grep -o "^vpstune_[a-z_]*" prom | sort -u >written &&
 	grep -q vpstune_items written &&
 	missing=$(comm -23 used written) &&

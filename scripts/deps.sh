@@ -13,7 +13,7 @@ iproute2 git groff-base time btrbk btrfs-compsize"
 check="$check virt-what"
 # fleet and packaging: the Debian package, Prometheus, node_exporter (t0800, t0810, t5000)
 check="$check debhelper dpkg-dev lintian man-db bash-completion prometheus
-prometheus-node-exporter curl python3-yaml"
+prometheus-node-exporter curl python3-yaml ansible-core ansible-lint"
 
 want=$build
 [ "${1:-build}" = check ] && want=$check

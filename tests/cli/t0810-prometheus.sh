@@ -110,7 +110,7 @@ test_expect_success 'every vpstune_* series used is written by vpstune verify, h
 	cat rules.yml dash.json | grep -o "vpstune_[a-z_]*" | grep -v "^vpstune_dashboard" | sort -u >used &&
 	{ vpstune --root "$SEED" verify --format prometheus >prom 2>/dev/null; true; } &&
 	for r in "$SEED" "$FIX"/health-*; do
-		{ vpstune --root "$r" health --format prometheus >>prom 2>/dev/null; true; }
+		{ vpstune --root "$r" --state-dir "$TEST_TMP/hs" health --format prometheus >>prom 2>/dev/null; true; }
 	done &&
 	grep -o "^vpstune_[a-z_]*" prom | sort -u >written &&
 	grep -q vpstune_items written &&

@@ -282,7 +282,8 @@ static size_t *sorted_by_field(const struct facts *f, size_t off, size_t *ret_n)
         for (size_t i = 0; i < f->n_fs; i++)
                 if (*(char *const *) ((const char *) &f->fs[i] + off))
                         l[n++] = i;
-        qsort_r(l, n, sizeof *l, cmp_by_field, ud);
+        if (n > 1) /* qsort(NULL, 0) is undefined (UBSan) */
+                qsort_r(l, n, sizeof *l, cmp_by_field, ud);
         *ret_n = n;
         return l;
 }
@@ -311,7 +312,8 @@ static struct facts_index *facts_index_build(struct facts *f) {
          * the first wins, as a linear search would have it. */
         for (size_t i = 0; i < x->n_devs; i++)
                 x->devs[i].order = i;
-        qsort(x->devs, x->n_devs, sizeof *x->devs, dev_entry_order_cmp);
+        if (x->n_devs > 1)
+                qsort(x->devs, x->n_devs, sizeof *x->devs, dev_entry_order_cmp);
 
         /* Mounts per device, grouped: count, prefix sums, fill in order. */
         x->mounts_on = xmalloc((f->n_fs ? f->n_fs : 1) * sizeof *x->mounts_on);

@@ -240,7 +240,8 @@ static void btrfs_map_load(struct sysroot *sr, struct btrfs_map *bm) {
                         *(struct btrfs_dev *) array_grow(&bm->devs, &bm->n_devs, sizeof *bm->devs) =
                                 (struct btrfs_dev) { .devname = xstrdup(*d), .uuid = *u, .order = order++ };
         }
-        qsort(bm->devs, bm->n_devs, sizeof *bm->devs, btrfs_dev_cmp);
+        if (bm->n_devs > 1) /* qsort(NULL, 0) is undefined (UBSan) */
+                qsort(bm->devs, bm->n_devs, sizeof *bm->devs, btrfs_dev_cmp);
 }
 
 static void btrfs_map_done(struct btrfs_map *bm) {
@@ -401,7 +402,8 @@ static void collect_mount_devices(struct sysroot *sr, struct facts *f) {
 
         for (size_t i = 0; i < f->n_fs; i++)
                 order[i] = i;
-        qsort_r(order, f->n_fs, sizeof *order, mount_key_cmp, f->fs);
+        if (f->n_fs > 1)
+                qsort_r(order, f->n_fs, sizeof *order, mount_key_cmp, f->fs);
         for (size_t k = 0; k < f->n_fs; k++) {
                 const struct fs_facts *a = k > 0 ? &f->fs[order[k - 1]] : NULL, *b = &f->fs[order[k]];
                 bool same = a && streq_ptr(a->majmin, b->majmin) && streq_ptr(a->source, b->source) &&

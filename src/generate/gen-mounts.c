@@ -177,8 +177,10 @@ static void mount_items_load(const struct gen_ctx *g, struct mount_items *mi) {
                 } else
                         *(struct mount_item *) array_grow(&mi->per_mount, &mi->n_per_mount, sizeof x) = x;
         }
-        qsort(mi->fs_wide, mi->n_fs_wide, sizeof *mi->fs_wide, fs_wide_cmp);
-        qsort(mi->per_mount, mi->n_per_mount, sizeof *mi->per_mount, per_mount_cmp);
+        if (mi->n_fs_wide > 1) /* qsort(NULL, 0) is undefined (UBSan) */
+                qsort(mi->fs_wide, mi->n_fs_wide, sizeof *mi->fs_wide, fs_wide_cmp);
+        if (mi->n_per_mount > 1)
+                qsort(mi->per_mount, mi->n_per_mount, sizeof *mi->per_mount, per_mount_cmp);
         mi->fs_options = xcalloc(g->f->n_fs ? g->f->n_fs : 1, sizeof *mi->fs_options);
         mi->have_fs_options = xcalloc(g->f->n_fs ? g->f->n_fs : 1, sizeof *mi->have_fs_options);
 }
@@ -337,7 +339,8 @@ int gen_mounts_collect(const struct gen_ctx *g, struct gen_mount **ret, size_t *
         for (size_t i = 0; i < n; i++)
                 if (l[i].subvol)
                         order[k++] = i;
-        qsort_r(order, k, sizeof *order, gen_majmin_cmp, l);
+        if (k > 1)
+                qsort_r(order, k, sizeof *order, gen_majmin_cmp, l);
         for (size_t a = 0, b; a < k; a = b) {
                 size_t root = SIZE_MAX;
                 for (b = a; b < k && streq_ptr(l[order[b]].m->majmin, l[order[a]].m->majmin); b++)

@@ -11,7 +11,9 @@ P=/proc/sys/vm
 orig_vfs=$(cat $P/vfs_cache_pressure)
 test_cleanup "echo $orig_vfs >$P/vfs_cache_pressure"
 orig_core=$(cat /proc/sys/kernel/core_pattern)
-KSM=/sys/kernel/mm/ksm/run
+# A sysfs attribute the kernel refuses "-1" for (kstrtouint), and that no
+# knob kind validates before writing (ksm:run is the thp/ksm kind now).
+KSM=/sys/kernel/mm/ksm/pages_to_scan
 ST=$TEST_TMP/state
 mkdir "$TEST_TMP/prof" || exit 1
 PD=$TEST_TMP/prof
@@ -73,7 +75,7 @@ if [ -w $KSM ]; then
 [sysctl]
 vm.vfs_cache_pressure=$new_vfs
 [sysfs]
-$KSM = 7
+$KSM = -1
 EOP
 	test_expect_success 'the kernel refuses the second item: exit 1, the first rolled back' '
 		test_expect_code 1 vpstune --state-dir "$ST" apply -p "$PD/fail.conf" >out 2>err &&

@@ -342,15 +342,15 @@ static int ab_switch(struct abstate *s, char arm, const char *value, char **why)
                 return r;
         s->cur = 0;
         struct apply_change ch = { s->knob, value };
-        struct apply_result res = { 0 };
-        r = apply_items(&s->actx, &ch, 1, &res);
+        struct apply_result *res = xcalloc(1, sizeof *res);
+        r = apply_items(&s->actx, &ch, 1, res);
         if (r < 0) {
                 *why = xasprintf("cannot set %s=%s: %s", s->knob, value,
-                                 res.message ? res.message : strerror(-r));
-                apply_results_free(&res, 1);
+                                 res->message ? res->message : strerror(-r));
+                apply_results_free(res, 1);
                 return r;
         }
-        apply_results_free(&res, 1);
+        apply_results_free(res, 1);
         s->tx = TAKE_PTR(s->actx.tx_id); /* NULL when it already had the value */
         s->cur = arm;
         return 0;

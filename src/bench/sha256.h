@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sha256 {
+        uint32_t h[8];
+        uint64_t len;
+        uint8_t buf[64];
+        size_t fill;
+};
+
+void sha256_init(struct sha256 *s);
+void sha256_update(struct sha256 *s, const void *data, size_t n);
+/* Finishes and writes the digest as 64 hex digits + NUL. */
+void sha256_hex(struct sha256 *s, char out[65]);

@@ -80,8 +80,14 @@ test_expect_success 'the corpus is the same bytes every time (sha256 recorded)' 
 	jq -e ".settings.corpus_generated == true" again.json
 '
 
+# Two real runs of the same workload may differ enough on a busy machine to
+# give a "regressed" verdict (exit 1): these tests check the document, not
+# the verdict, so they accept 0 and 1 (the verdict tests above and below
+# use doctored inputs whose outcome is certain).
+bench_doc() { vpstune "$@"; [ $? -le 1 ]; }
+
 test_expect_success '--compare with a saved run: unpaired Mann-Whitney U, comparable' '
-	vpstune bench fsync --quick --runs 5 --dir "$B" --compare run1.json --json >cmp.json &&
+	bench_doc bench fsync --quick --runs 5 --dir "$B" --compare run1.json --json >cmp.json &&
 	jq -e ".compare.comparable == true and .compare.file == \"run1.json\"" cmp.json &&
 	jq -e ".comparisons[0] | .workload == \"fsync\" and .test == \"mann-whitney-u\" and (.ci | length == 2) and (.p_value >= 0) and (.verdict | IN(\"improved\", \"regressed\", \"no-change\", \"inconclusive\")) and .claim.row == \"General I/O\"" cmp.json
 '
@@ -95,7 +101,7 @@ test_expect_success '--compare: a much better old run makes a regression, exit 1
 
 test_expect_success '--compare: another host fingerprint is "comparable": false with what differs' '
 	jq ".host.kernel = \"0.0-other\"" run1.json >other.json &&
-	vpstune bench fsync --quick --runs 5 --dir "$B" --compare other.json --json >oth.json 2>err &&
+	bench_doc bench fsync --quick --runs 5 --dir "$B" --compare other.json --json >oth.json 2>err &&
 	jq -e ".compare.comparable == false" oth.json &&
 	jq -e ".compare.differs | any(startswith(\"kernel\"))" oth.json &&
 	grep -q "comparable.: false" err
@@ -108,7 +114,7 @@ test_expect_success '--compare refuses a file that is no bench result' '
 '
 
 test_expect_success '--report is self-contained HTML with the JSON embedded' '
-	vpstune bench fsync --quick --runs 5 --dir "$B" --compare run1.json --report r.html >/dev/null &&
+	bench_doc bench fsync --quick --runs 5 --dir "$B" --compare run1.json --report r.html >/dev/null &&
 	grep -q "<svg" r.html &&
 	! grep -qi "<script" r.html &&
 	! grep -Eqi "(src|href)=\"?(https?:)?//" r.html &&
@@ -118,19 +124,19 @@ test_expect_success '--report is self-contained HTML with the JSON embedded' '
 '
 
 test_expect_success 'the report itself can be given to --compare' '
-	vpstune bench fsync --quick --runs 5 --dir "$B" --compare r.html --json >fromhtml.json &&
+	bench_doc bench fsync --quick --runs 5 --dir "$B" --compare r.html --json >fromhtml.json &&
 	jq -e ".compare.comparable == true and (.comparisons | length == 1)" fromhtml.json
 '
 
 test_expect_success '--format prometheus writes textfile-collector lines' '
-	vpstune bench fsync --quick --runs 5 --dir "$B" --compare run1.json --format prometheus >prom &&
+	bench_doc bench fsync --quick --runs 5 --dir "$B" --compare run1.json --format prometheus >prom &&
 	grep -Eq "^vpstune_bench_ratio\{workload=\"fsync\",variant=\"compare\"\} [0-9.e+-]+$" prom &&
 	grep -Eq "^vpstune_bench_median\{workload=\"fsync\"," prom &&
 	grep -q "^# TYPE vpstune_bench_ratio gauge" prom
 '
 
 test_expect_success 'text output has the stats table and the verdict table' '
-	vpstune bench fsync --quick --runs 5 --dir "$B" --compare run1.json >txt &&
+	bench_doc bench fsync --quick --runs 5 --dir "$B" --compare run1.json >txt &&
 	grep -Eq "^fsync +ops/s +5 " txt &&
 	grep -q "^WORKLOAD .*VERDICT" txt
 '

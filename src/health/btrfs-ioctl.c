@@ -30,6 +30,9 @@ struct search {
         struct btrfs_ioctl_search_args_v2 *args;
         size_t off, left;
         bool done;
+        /* The kernel packs headers at any byte offset of buf: each is copied
+         * out here, aligned, rather than read in place (UBSan). */
+        struct btrfs_ioctl_search_header hdr;
 };
 
 static void search_init(struct search *s, uint64_t tree, uint64_t min_obj, uint64_t max_obj, uint32_t min_type,
@@ -61,8 +64,9 @@ static int search_next(int fd, struct search *s, const struct btrfs_ioctl_search
                 }
         }
         {
-                const struct btrfs_ioctl_search_header *hh = (const void *) (s->args->buf + s->off);
+                const struct btrfs_ioctl_search_header *hh = &s->hdr;
                 struct btrfs_ioctl_search_key *k = &s->args->key;
+                memcpy(&s->hdr, s->args->buf + s->off, sizeof s->hdr);
                 *h = hh;
                 *data = s->args->buf + s->off + sizeof *hh;
                 s->off += sizeof *hh + hh->len;
@@ -226,8 +230,9 @@ int health_btrfs_compsize(int fd, double budget_s, struct health_compsize *ret) 
                         }
                         if (h->type != BTRFS_EXTENT_DATA_KEY || h->len < FE_HEADER)
                                 continue;
-                        const struct btrfs_file_extent_item *fe = d;
-                        uint8_t type = fe->type, comp = fe->compression;
+                        const uint8_t *fe = d; /* any alignment: read bytes */
+                        uint8_t type = fe[offsetof(struct btrfs_file_extent_item, type)];
+                        uint8_t comp = fe[offsetof(struct btrfs_file_extent_item, compression)];
                         uint64_t ram = get64(d, offsetof(struct btrfs_file_extent_item, ram_bytes));
                         if (type == BTRFS_FILE_EXTENT_INLINE) {
                                 uint64_t disk = h->len - FE_HEADER;
@@ -236,7 +241,7 @@ int health_btrfs_compsize(int fd, double budget_s, struct health_compsize *ret) 
                                         c.comp_disk_bytes += disk, c.comp_ram_bytes += ram;
                                 continue;
                         }
-                        if (type != BTRFS_FILE_EXTENT_REG || h->len < sizeof *fe)
+                        if (type != BTRFS_FILE_EXTENT_REG || h->len < sizeof(struct btrfs_file_extent_item))
                                 continue; /* prealloc holds no data yet */
                         uint64_t bytenr = get64(d, offsetof(struct btrfs_file_extent_item, disk_bytenr));
                         uint64_t disk = get64(d, offsetof(struct btrfs_file_extent_item, disk_num_bytes));

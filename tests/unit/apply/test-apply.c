@@ -134,6 +134,7 @@ static void test_apply_and_rollback(void **state) {
         /* nothing left to undo */
         assert_int_equal(rollback_tx(&ctx, NULL, &rb), -ENOENT);
         assert_int_equal(rollback_tx(&ctx, ctx.tx_id, &rb), -EALREADY);
+        rollback_result_done(&rb); /* filled on failure too (tx_id, other_root) */
         apply_ctx_done(&ctx);
 }
 

@@ -209,12 +209,8 @@ static int report(struct cmd_ctx *ctx, const struct apply_opts *o, const struct 
                 failed += rep->results[i].status == APPLY_FAILED;
                 planned += rep->results[i].status == APPLY_PLANNED;
         }
-        if (o->json) {
-                struct json_object *j = apply_to_json(rep);
-                int r = json_print(j, stdout, 1);
-                json_object_put(j);
-                return r;
-        }
+        if (o->json)
+                return json_print_consume(apply_to_json(rep), stdout, 1);
         if (o->dry_run) {
                 for (size_t i = 0; i < rep->n; i++)
                         if (rep->results[i].status == APPLY_PLANNED) {

@@ -85,9 +85,7 @@ CMD(detect) {
         if (record)
                 r = facts_print_live_record(ctx->sr, f, o);
         else if (json) {
-                struct json_object *j = facts_to_json(f);
-                r = json_print(j, o, 1);
-                json_object_put(j);
+                r = json_print_consume(facts_to_json(f), o, 1);
         } else
                 r = facts_print_text(f, o, output ? false : ctx->color, ctx->verbosity > 0);
         c = cmd_output_close(&out, "detect");

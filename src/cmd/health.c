@@ -48,12 +48,8 @@ enum format { FMT_TEXT, FMT_JSON, FMT_NAGIOS, FMT_PROMETHEUS };
 static int render(const struct health_report *r, enum format fmt, char *const *only, FILE *o, bool color,
                   bool verbose, int *ret_nagios) {
         switch (fmt) {
-        case FMT_JSON: {
-                struct json_object *j = health_to_json(r);
-                int rr = json_print(j, o, 1);
-                json_object_put(j);
-                return rr;
-        }
+        case FMT_JSON:
+                return json_print_consume(health_to_json(r), o, 1);
         case FMT_NAGIOS:
                 return health_print_nagios(r, only, o, ret_nagios);
         case FMT_PROMETHEUS:

@@ -76,9 +76,7 @@ static int list_transactions(struct cmd_ctx *ctx, const char *state_dir, bool js
                 }
         }
         if (json) {
-                struct json_object *j = rollback_list_to_json(a, n);
-                r = json_print(j, stdout, 1);
-                json_object_put(j);
+                r = json_print_consume(rollback_list_to_json(a, n), stdout, 1);
         } else if (n == 0) {
                 printf("no transactions in %s\n", state_dir);
                 r = 0;
@@ -276,9 +274,7 @@ CMD(rollback) {
         case 0:
         case -EIO:
                 if (json) {
-                        struct json_object *j = rollback_to_json(&rb, r == 0);
-                        (void) json_print(j, stdout, 1);
-                        json_object_put(j);
+                        (void) json_print_consume(rollback_to_json(&rb, r == 0), stdout, 1);
                 } else {
                         (void) rollback_print_table(&rb, stdout, ctx->color);
                         if (r == 0)
@@ -307,9 +303,7 @@ CMD(rollback) {
                 break;
         case -EBADMSG:
                 if (json) {
-                        struct json_object *j = rollback_to_json(&rb, false);
-                        (void) json_print(j, stdout, 1);
-                        json_object_put(j);
+                        (void) json_print_consume(rollback_to_json(&rb, false), stdout, 1);
                 } else
                         (void) rollback_print_table(&rb, stdout, ctx->color);
                 log_error("rollback: the journal of %s is damaged (%s): restored the %zu value%s it records, but "

@@ -154,9 +154,7 @@ static int do_list(struct cmd_ctx *ctx, const struct sopts *o) {
         if (sysroot_is_live(ctx->sr) && geteuid() == 0)
                 snap_estimate_pinned(ctx->sr, &l, a, n);
         if (o->json) {
-                struct json_object *j = snapshot_list_to_json(a, n, &l, NULL, NULL);
-                r = json_print(j, stdout, 1);
-                json_object_put(j);
+                r = json_print_consume(snapshot_list_to_json(a, n, &l, NULL, NULL), stdout, 1);
         } else
                 r = snapshot_print_list(a, n, &l, stdout, ctx->color);
         snap_info_array_free(a, n);
@@ -178,9 +176,7 @@ static int do_prune(struct cmd_ctx *ctx, const struct sopts *o, int state_fd, co
         why = xcalloc(n + 1, sizeof *why);
         snap_prune_plan(a, n, &o->policy, snap_now(), o->force, del, why);
         if (o->json) {
-                struct json_object *j = snapshot_list_to_json(a, n, NULL, del, why);
-                (void) json_print(j, stdout, 1);
-                json_object_put(j);
+                (void) json_print_consume(snapshot_list_to_json(a, n, NULL, del, why), stdout, 1);
         } else
                 (void) snapshot_print_prune(a, n, del, why, o->dry_run, stdout, ctx->color);
         for (size_t i = 0; i < n && !o->dry_run; i++) {

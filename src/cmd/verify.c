@@ -45,12 +45,8 @@ static int parse_format(const char *s, enum format *ret) {
 
 static int render(const struct plan *p, enum format fmt, FILE *o, bool color, int *ret_nagios) {
         switch (fmt) {
-        case FMT_JSON: {
-                struct json_object *j = plan_to_json(p);
-                int r = json_print(j, o, 1);
-                json_object_put(j);
-                return r;
-        }
+        case FMT_JSON:
+                return json_print_consume(plan_to_json(p), o, 1);
         case FMT_TAP:
                 return plan_print_tap(p, o);
         case FMT_PROMETHEUS:

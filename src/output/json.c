@@ -54,6 +54,12 @@ int json_print(struct json_object *o, FILE *f, int pretty) {
         return 0;
 }
 
+int json_print_consume(struct json_object *o, FILE *f, int pretty) {
+        int r = json_print(o, f, pretty);
+        json_object_put(o);
+        return r;
+}
+
 char *json_to_string_owned(struct json_object *o, int pretty) {
         return xasprintf("%s\n", json_object_to_json_string_ext(o, flags_for(pretty)));
 }

@@ -21,5 +21,8 @@ void json_add_tri(struct json_object *o, const char *key, int v);             /*
 void json_add_strv(struct json_object *o, const char *key, char *const *l);   /* NULL → [] */
 /* Pretty when stdout is a TTY or pretty != 0; newline-terminated. */
 int json_print(struct json_object *o, FILE *f, int pretty);
+/* json_print(), then drops the caller's reference: for a document built
+ * only to be printed. */
+int json_print_consume(struct json_object *o, FILE *f, int pretty);
 /* Serialises to an owned string (for -o FILE). */
 char *json_to_string_owned(struct json_object *o, int pretty);
